@@ -1,0 +1,132 @@
+package io.skylift.migrator;
+
+import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.AuthenticationFailedException;
+import io.skylift.migrator.database.ConnectRetryPolicy;
+import io.skylift.migrator.database.DatabaseConnector;
+import io.skylift.migrator.database.DatabaseTarget;
+import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.deadline.Watchdog;
+import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.migration.MigrationFailedException;
+import io.skylift.migrator.migration.MigrationProgress;
+import io.skylift.migrator.migration.MigrationReport;
+import io.skylift.migrator.migration.MigrationRunner;
+import io.skylift.migrator.migration.MigrationSummary;
+import io.skylift.migrator.secrets.CachingSecretSource;
+import io.skylift.migrator.secrets.DatabaseSecret;
+import io.skylift.migrator.secrets.PlaceholderValues;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command against the database of the secret, within a deadline: reads the secrets (cached across warm
+ * invocations), connects (retrying while Aurora resumes), runs Flyway under the watchdog, and closes every
+ * connection it opened. When the database refuses the cached credentials (the secret was rotated) it reads the
+ * secret again, once.
+ */
+public final class Migrator {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
+
+    private final Settings settings;
+    private final CachingSecretSource secrets;
+    private final ConnectRetryPolicy retryPolicy;
+    private final MigrationRunner runner;
+    private final Watchdog watchdog;
+    private volatile Redactor redactor;
+
+    public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
+        this.settings = Objects.requireNonNull(settings, "settings must not be null");
+        this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+        this.runner = new MigrationRunner(settings);
+        this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
+        this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Masks every secret value this migrator has read so far. */
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    /**
+     * @param deadline when the work must have stopped (Lambda's deadline less the margin)
+     * @throws MigrationFailedException with a message fit for an operator: failing migration, database error,
+     *                                  what to do; or the secret/connection error that stopped it
+     */
+    public MigrationReport run(DirectRequest request, Deadline deadline) {
+        AtomicReference<DatabaseConnector> connector = new AtomicReference<>();
+        MigrationProgress progress = new MigrationProgress();
+        try {
+            return watchdog.call(() -> runWithRotation(request, deadline, connector, progress), deadline,
+                    () -> ifPresent(connector, DatabaseConnector::cancelRunningWork),
+                    () -> ifPresent(connector, DatabaseConnector::abortAll));
+        } catch (Watchdog.DeadlineExceededException e) {
+            MigrationSummary running = progress.running();
+            throw new MigrationFailedException("Stopped " + settings.deadlineMargin().toSeconds()
+                    + " s before the Lambda deadline" + (running == null ? " (connecting or waiting for the lock)"
+                    : " while migration " + running.label() + " was running; PostgreSQL rolled it back")
+                    + ". Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.",
+                    progress.applied());
+        } finally {
+            ifPresent(connector, DatabaseConnector::close);
+        }
+    }
+
+    private MigrationReport runWithRotation(DirectRequest request, Deadline deadline,
+                                            AtomicReference<DatabaseConnector> connector, MigrationProgress progress) {
+        try {
+            return runOnce(request, deadline, connector, progress);
+        } catch (AuthenticationFailedException e) {
+            if (settings.secretId() == null) {
+                throw e;
+            }
+            LOG.info("The database refused the cached credentials; reading secret " + settings.secretId() + " again");
+            secrets.forget(settings.secretId());
+            settings.placeholderSecrets().forEach(p -> secrets.forget(p.secretId()));
+            return runOnce(request, deadline, connector, progress);
+        }
+    }
+
+    private MigrationReport runOnce(DirectRequest request, Deadline deadline,
+                                    AtomicReference<DatabaseConnector> current, MigrationProgress progress) {
+        DatabaseSecret secret = settings.secretId() == null ? null
+                : DatabaseSecret.parse(settings.secretId(), secrets.read(settings.secretId()));
+        Map<String, String> placeholders = PlaceholderValues.resolve(settings.placeholderSecrets(), secrets);
+        redactor = redactor.with(secret == null ? null : secret.password())
+                .with(placeholders.values().toArray(String[]::new));
+        DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,
+                settings.connectTimeout(), retryPolicy);
+        DatabaseConnector previous = current.getAndSet(connector);
+        if (previous != null) {
+            previous.close();
+        }
+        // Connect once before Flyway does: an authentication failure then surfaces as ours (for the rotation
+        // retry), and waiting for a resuming Aurora happens here, inside the deadline.
+        try (Connection probe = connector.connect()) {
+            probe.isValid(1);
+        } catch (SQLException e) {
+            // closing a probe connection that worked cannot affect the run
+        }
+        return runner.run(request, connector.dataSource(), placeholders, progress);
+    }
+
+    private static void ifPresent(AtomicReference<DatabaseConnector> ref,
+                                  Consumer<DatabaseConnector> action) {
+        DatabaseConnector connector = ref.get();
+        if (connector != null) {
+            action.accept(connector);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.skylift.migrator;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
+import io.skylift.migrator.cloudformation.ResponseSender;
+import io.skylift.migrator.config.ConfigurationException;
+import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.AuthenticationFailedException;
+import io.skylift.migrator.database.ConnectRetryPolicy;
+import io.skylift.migrator.database.DatabaseUnavailableException;
+import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.invocation.CloudFormationRequest;
+import io.skylift.migrator.invocation.Command;
+import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.invocation.InvalidInvocationException;
+import io.skylift.migrator.invocation.Invocation;
+import io.skylift.migrator.invocation.InvocationParser;
+import io.skylift.migrator.migration.MigrationFailedException;
+import io.skylift.migrator.migration.MigrationReport;
+import io.skylift.migrator.observability.InvocationLog;
+import io.skylift.migrator.observability.InvocationRecord;
+import io.skylift.migrator.secrets.CachingSecretSource;
+import io.skylift.migrator.secrets.SecretReadException;
+import io.skylift.migrator.secrets.SecretSource;
+import io.skylift.migrator.secrets.SecretsManagerSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lambda entry point ({@code io.skylift.migrator.MigratorHandler::handleRequest}) for all three callers:
+ * CloudFormation custom-resource events (answered by a PUT to their {@code ResponseURL}, then a normal return so
+ * Lambda does not retry the event), and direct invocations by operators and the pipeline ({@code {"command":
+ * "migrate"}}, answered with a JSON result; a failure fails the invocation).
+ *
+ * <p>Settings are read on first use, not at construction: a Delete must be answered even when the
+ * configuration or the database is gone.
+ */
+public final class MigratorHandler implements RequestStreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(MigratorHandler.class);
+    /** Left for the PUT's retries after the work's deadline. */
+    private static final Duration ANSWER_RESERVE = Duration.ofMillis(500);
+
+    private final Map<String, String> environment;
+    private final CachingSecretSource secrets;
+    private final CloudFormationAnswerer answerer;
+    private final ConnectRetryPolicy retryPolicy;
+    private final InvocationParser parser = new InvocationParser();
+    private final InvocationLog log;
+    private Migrator migrator;
+
+    /** Used by Lambda: the process environment, Secrets Manager, a real HTTP client. */
+    public MigratorHandler() {
+        this(System.getenv(), new SecretsManagerSource(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+    }
+
+    public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,
+                           ConnectRetryPolicy retryPolicy) {
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment must not be null"));
+        this.secrets = new CachingSecretSource(secrets);
+        this.answerer = new CloudFormationAnswerer(sender);
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+        this.log = new InvocationLog(environment.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        long start = System.nanoTime();
+        Invocation invocation;
+        try {
+            invocation = parser.parse(input.readAllBytes());
+        } catch (InvalidInvocationException e) {
+            log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, null, "FAILED", null,
+                    null, 0, millisSince(start), e.getMessage()));
+            throw new InvocationFailedException(e.getMessage());
+        }
+        switch (invocation) {
+            case CloudFormationRequest request -> cloudFormation(request, context, output, start);
+            case DirectRequest request -> direct(request, context, output, start);
+        }
+    }
+
+    private void cloudFormation(CloudFormationRequest request, Context context, OutputStream output, long start)
+            throws IOException {
+        Deadline lambdaDeadline = Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()));
+        Deadline answerDeadline = Deadline.after(lambdaDeadline.remaining().minus(ANSWER_RESERVE));
+        var outcome = answerer.answer(request,
+                () -> migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context)),
+                this::describe, answerDeadline);
+        MigrationReport report = outcome.report();
+        log.write(new InvocationRecord(context.getAwsRequestId(), "cloudformation", request.event().getStackId(),
+                request.requestType(), report == null ? null : report.command(), outcome.response().status(),
+                report == null ? null : report.previousSchemaVersion(),
+                report == null ? null : report.schemaVersion(),
+                report == null ? 0 : report.migrationsApplied(), millisSince(start),
+                outcome.delivered() ? outcome.response().reason() : "answer not delivered: "
+                        + outcome.response().reason()));
+        output.write(outcome.response().toJson());
+    }
+
+    private void direct(DirectRequest request, Context context, OutputStream output, long start) throws IOException {
+        MigrationReport report;
+        try {
+            report = migrator().run(request, workDeadline(context));
+        } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
+            String message = describe(t);
+            log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null,
+                    request.command().wireName(), "FAILED", null, null, 0, millisSince(start), message));
+            throw new InvocationFailedException(message);
+        }
+        log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, report.command(), "SUCCESS",
+                report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
+                millisSince(start), null));
+        Json.MAPPER.writeValue(output, report);
+    }
+
+    private synchronized Migrator migrator() {
+        if (migrator == null) {
+            migrator = new Migrator(Settings.fromEnvironment(environment), secrets, retryPolicy);
+        }
+        return migrator;
+    }
+
+    private Deadline workDeadline(Context context) {
+        Duration margin = migrator().settings().deadlineMargin();
+        return Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(margin));
+    }
+
+    /** The operator-facing message of a failure, with every known secret masked. */
+    private String describe(Throwable failure) {
+        String message;
+        if (failure instanceof MigrationFailedException || failure instanceof SecretReadException
+                || failure instanceof DatabaseUnavailableException || failure instanceof AuthenticationFailedException
+                || failure instanceof ConfigurationException || failure instanceof InvalidInvocationException) {
+            message = failure.getMessage();
+        } else {
+            message = "Unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                    + " (the function's log has the stack trace)";
+            StringWriter trace = new StringWriter();
+            failure.printStackTrace(new PrintWriter(trace));
+            LOG.error("Unexpected failure: {}", redactor().redact(trace.toString()));
+        }
+        return redactor().redact(message);
+    }
+
+    private synchronized Redactor redactor() {
+        return migrator == null ? Redactor.none() : migrator.redactor();
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,113 @@
+package io.skylift.migrator.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The function's configuration, read once from the environment and validated at the edge.
+ *
+ * @param secretId         {@code DB_SECRET_ARN}: ARN or name of the RDS-form master secret; null only when
+ *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs)
+ * @param sslMode          {@code DB_SSL_MODE}, default {@code require}: PostgreSQL JDBC {@code sslmode}
+ * @param sslRootCert      {@code DB_SSL_ROOT_CERT}, default none: CA bundle for {@code verify-ca}/{@code verify-full}
+ * @param connectTimeout   {@code DB_CONNECT_TIMEOUT_SECONDS}, default 10 s: one connection attempt
+ * @param deadlineMargin   {@code DEADLINE_MARGIN_MS}, default 15 000 ms: the watchdog stops the work this long
+ *                         before Lambda's deadline, leaving time to roll back and answer
+ * @param defaultLocation  where the image keeps {@code migrations/}: {@code filesystem:$LAMBDA_TASK_ROOT/migrations};
+ *                         null when neither {@code LAMBDA_TASK_ROOT} nor {@code FLYWAY_LOCATIONS} is set
+ * @param placeholderSecrets {@code PLACEHOLDER_SECRET_<NAME>=<secret>[#<json key>]} entries
+ * @param flywayEnvironment the {@code FLYWAY_*} variables, passed to Flyway with Flyway's own names and meanings
+ * @param functionName     {@code AWS_LAMBDA_FUNCTION_NAME}, the metrics dimension; "local" outside Lambda
+ */
+public record Settings(
+        String secretId,
+        String sslMode,
+        String sslRootCert,
+        Duration connectTimeout,
+        Duration deadlineMargin,
+        String defaultLocation,
+        List<PlaceholderSecret> placeholderSecrets,
+        Map<String, String> flywayEnvironment,
+        String functionName) {
+
+    public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
+    public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
+    private static final Set<String> SSL_MODES =
+            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    public Settings {
+        Objects.requireNonNull(sslMode, "sslMode must not be null");
+        Objects.requireNonNull(connectTimeout, "connectTimeout must not be null");
+        Objects.requireNonNull(deadlineMargin, "deadlineMargin must not be null");
+        placeholderSecrets = List.copyOf(placeholderSecrets);
+        flywayEnvironment = Map.copyOf(flywayEnvironment);
+        Objects.requireNonNull(functionName, "functionName must not be null");
+    }
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @throws ConfigurationException naming the variable that is wrong and what it should hold
+     */
+    public static Settings fromEnvironment(Map<String, String> env) {
+        Map<String, String> flyway = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("FLYWAY_")) {
+                flyway.put(name, value);
+            }
+        });
+        String secretId = blankToNull(env.get(SECRET_VARIABLE));
+        if (secretId == null && (flyway.get("FLYWAY_URL") == null || flyway.get("FLYWAY_USER") == null)) {
+            throw new ConfigurationException(SECRET_VARIABLE + " is not set: set it to the ARN of the database's "
+                    + "Secrets Manager secret (RDS JSON form: username, password, host, port, dbname)");
+        }
+        String sslMode = env.getOrDefault("DB_SSL_MODE", "require").trim().toLowerCase(Locale.ROOT);
+        if (!SSL_MODES.contains(sslMode)) {
+            throw new ConfigurationException("DB_SSL_MODE is '" + sslMode + "': use one of "
+                    + String.join(", ", new TreeSet<>(SSL_MODES)));
+        }
+        String taskRoot = blankToNull(env.get("LAMBDA_TASK_ROOT"));
+        String defaultLocation = taskRoot == null ? null
+                : "filesystem:" + taskRoot.replaceAll("/+$", "") + "/migrations";
+        if (defaultLocation == null && flyway.get("FLYWAY_LOCATIONS") == null) {
+            throw new ConfigurationException("Neither LAMBDA_TASK_ROOT nor FLYWAY_LOCATIONS is set: "
+                    + "set FLYWAY_LOCATIONS to where the migrations are (for example filesystem:migrations)");
+        }
+        return new Settings(
+                secretId,
+                sslMode,
+                blankToNull(env.get("DB_SSL_ROOT_CERT")),
+                Duration.ofSeconds(positive(env, "DB_CONNECT_TIMEOUT_SECONDS", 10)),
+                Duration.ofMillis(positive(env, "DEADLINE_MARGIN_MS", 15_000)),
+                defaultLocation,
+                PlaceholderSecret.fromEnvironment(env),
+                flyway,
+                env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+    }
+
+    private static long positive(Map<String, String> env, String name, long defaultValue) {
+        String raw = blankToNull(env.get(name));
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the variable's name
+        }
+        throw new ConfigurationException(name + " is '" + raw + "': it must be a positive whole number");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

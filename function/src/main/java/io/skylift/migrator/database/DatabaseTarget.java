@@ -1,0 +1,72 @@
+package io.skylift.migrator.database;
+
+import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.secrets.DatabaseSecret;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Where to connect and as whom. {@link #toString()} masks the password.
+ *
+ * @param jdbcUrl  without credentials
+ * @param sslMode  PostgreSQL JDBC {@code sslmode}
+ * @param sslRootCert CA bundle path, or null
+ */
+public record DatabaseTarget(String jdbcUrl, String username, String password, String sslMode, String sslRootCert) {
+
+    public DatabaseTarget {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl must not be null");
+        Objects.requireNonNull(username, "username must not be null");
+        Objects.requireNonNull(sslMode, "sslMode must not be null");
+    }
+
+    /**
+     * The database of the secret, unless {@code FLYWAY_URL} (and {@code FLYWAY_USER}/{@code FLYWAY_PASSWORD})
+     * name another: Flyway's own variables win, as operators expect.
+     *
+     * @param secret null when the settings give the database without a secret
+     */
+    public static DatabaseTarget of(Settings settings, DatabaseSecret secret) {
+        var flyway = settings.flywayEnvironment();
+        String url = flyway.get("FLYWAY_URL");
+        if (url == null) {
+            url = "jdbc:postgresql://" + hostForUrl(secret.host()) + ":" + secret.port() + "/" + secret.dbname();
+        }
+        String user = flyway.getOrDefault("FLYWAY_USER", secret == null ? null : secret.username());
+        String password = flyway.getOrDefault("FLYWAY_PASSWORD", secret == null ? null : secret.password());
+        return new DatabaseTarget(url, user, password, settings.sslMode(), settings.sslRootCert());
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** Connection properties for the PostgreSQL driver, credentials included. */
+    Properties connectionProperties(int connectTimeoutSeconds) {
+        Properties props = new Properties();
+        props.setProperty("user", username);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("sslmode", sslMode);
+        if (sslRootCert != null) {
+            props.setProperty("sslrootcert", sslRootCert);
+        }
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("ApplicationName", "skylift-migrator");
+        props.setProperty("tcpKeepAlive", "true");
+        return props;
+    }
+
+    /** host:port/db for messages, without credentials. */
+    public String describe() {
+        String rest = jdbcUrl.replaceFirst("^jdbc:postgresql://", "");
+        int query = rest.indexOf('?');
+        return query < 0 ? rest : rest.substring(0, query);
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseTarget[" + describe() + ", user=" + username + ", password=<masked>, sslmode=" + sslMode + "]";
+    }
+}

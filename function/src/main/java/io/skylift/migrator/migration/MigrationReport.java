@@ -1,0 +1,34 @@
+package io.skylift.migrator.migration;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of one command, as direct callers receive it (JSON) and as the log and CloudFormation answer use it.
+ *
+ * @param command               {@code migrate}, {@code info}, …
+ * @param success               true: a failure is reported by {@link MigrationFailedException}, not by this flag,
+ *                              except for {@code validate}, which reports invalid migrations here too
+ * @param schemaVersion         the database's version afterwards, null when it has none
+ * @param previousSchemaVersion the version before the command, null when it had none or was not measured
+ * @param migrationsApplied     how many migrations this command applied (0 except for {@code migrate})
+ * @param applied               {@code migrate}: the migrations it applied; other commands: the whole history
+ * @param pending               migrations in the image not yet applied
+ * @param messages              notes worth showing: repair actions, warnings
+ * @param durationMs            wall time of the command
+ */
+public record MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
+                              int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
+                              List<String> messages, long durationMs) {
+    public MigrationReport {
+        Objects.requireNonNull(command, "command must not be null");
+        applied = List.copyOf(applied);
+        pending = List.copyOf(pending);
+        messages = List.copyOf(messages);
+    }
+
+    public MigrationReport withDuration(long millis) {
+        return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
+                applied, pending, messages, millis);
+    }
+}

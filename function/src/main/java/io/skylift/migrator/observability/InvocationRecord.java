@@ -1,0 +1,19 @@
+package io.skylift.migrator.observability;
+
+/**
+ * What one invocation did, for its structured log line and metrics. Fields that do not apply are null.
+ *
+ * @param caller      {@code cloudformation} or {@code direct}
+ * @param requestType CloudFormation's Create/Update/Delete
+ * @param command     the direct command, or {@code migrate} for Create/Update
+ * @param outcome     {@code SUCCESS} or {@code FAILED}
+ * @param error       the failure's message (already free of secrets)
+ */
+public record InvocationRecord(String requestId, String caller, String stackId, String requestType, String command,
+                               String outcome, String previousSchemaVersion, String schemaVersion,
+                               int migrationsApplied, long durationMs, String error) {
+
+    public boolean failed() {
+        return !"SUCCESS".equals(outcome);
+    }
+}

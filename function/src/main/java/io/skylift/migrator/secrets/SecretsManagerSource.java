@@ -1,0 +1,66 @@
+package io.skylift.migrator.secrets;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+
+/**
+ * Reads secrets with the AWS SDK's Secrets Manager client. The client is built on first use (a Delete event
+ * never needs it) with the standard SDK configuration, so {@code AWS_REGION},
+ * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's credentials work unchanged.
+ */
+public final class SecretsManagerSource implements SecretSource {
+    private final Supplier<SecretsManagerClient> clientFactory;
+    private SecretsManagerClient client;
+
+    /** Uses the standard SDK configuration and the light URL-connection HTTP client. */
+    public SecretsManagerSource() {
+        this(() -> SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
+    }
+
+    /** For tests: a client pointed at a local endpoint. */
+    public SecretsManagerSource(Supplier<SecretsManagerClient> clientFactory) {
+        this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory must not be null");
+    }
+
+    @Override
+    public String read(String secretId) {
+        GetSecretValueResponse response;
+        try {
+            response = client().getSecretValue(r -> r.secretId(secretId));
+        } catch (ResourceNotFoundException e) {
+            throw new SecretReadException("Secret '" + secretId + "' was not found: check the ARN or name "
+                    + "and that the function runs in the secret's region", e);
+        } catch (SecretsManagerException e) {
+            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            if ("AccessDeniedException".equals(code)) {
+                throw new SecretReadException("The function may not read secret '" + secretId + "' (AccessDenied): "
+                        + "grant its role secretsmanager:GetSecretValue on it, and kms:Decrypt on its key if it "
+                        + "uses a customer-managed key", e);
+            }
+            throw new SecretReadException("Secret '" + secretId + "' could not be read (" + code + ")", e);
+        } catch (SdkClientException e) {
+            throw new SecretReadException("Secrets Manager could not be reached to read '" + secretId + "': "
+                    + e.getMessage() + " (in a VPC without NAT, add a Secrets Manager interface endpoint)", e);
+        }
+        if (response.secretString() == null) {
+            throw new SecretReadException("Secret '" + secretId + "' has no SecretString (binary secrets are "
+                    + "not supported): store the value as a string");
+        }
+        return response.secretString();
+    }
+
+    private synchronized SecretsManagerClient client() {
+        if (client == null) {
+            client = clientFactory.get();
+        }
+        return client;
+    }
+}

@@ -1,0 +1,105 @@
+package io.skylift.migrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.skylift.migrator.config.Settings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs where the tests run, so this checks what the Dockerfile promises instead of building it:
+ * the CMD names a handler that exists, every path it copies exists, and the function looks for the migrations
+ * where the image puts them.
+ */
+class DockerfileTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern COPY = Pattern.compile("^COPY\\s+(--from=(\\S+)\\s+)?(\\S+)\\s+(\\S+)\\s*$");
+    private static final Pattern CMD = Pattern.compile("^CMD\\s+\\[\\s*\"([^\"]+)\"\\s*]\\s*$");
+
+    private static List<String> lines() throws IOException {
+        return Files.readAllLines(ROOT.resolve("Dockerfile")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    /** The lines of the last stage: what the Lambda image is. */
+    private static List<String> finalStage() throws IOException {
+        List<String> all = lines();
+        int from = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).startsWith("FROM ")) {
+                from = i;
+            }
+        }
+        return all.subList(from, all.size());
+    }
+
+    @Test
+    void the_image_is_the_pinned_aws_lambda_java_21_base() throws IOException {
+        String from = finalStage().get(0);
+        assertThat(from).matches("FROM public\\.ecr\\.aws/lambda/java:21\\.[0-9.]+(@sha256:[0-9a-f]{64})?");
+    }
+
+    @Test
+    void the_cmd_names_a_handler_class_and_method_that_exist() throws Exception {
+        String handler = finalStage().stream().map(CMD::matcher).filter(Matcher::matches)
+                .map(m -> m.group(1)).findFirst().orElseThrow();
+        String[] parts = handler.split("::");
+        Class<?> type = Class.forName(parts[0]);
+        assertThat(com.amazonaws.services.lambda.runtime.RequestStreamHandler.class).isAssignableFrom(type);
+        Method method = type.getMethod(parts[1], InputStream.class, OutputStream.class, Context.class);
+        assertThat(Modifier.isPublic(method.getModifiers())).isTrue();
+        assertThat(type.getConstructor()).as("Lambda needs a public no-argument constructor").isNotNull();
+    }
+
+    @Test
+    void every_copied_path_exists() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String line : lines()) {
+            Matcher copy = COPY.matcher(line);
+            if (!copy.matches()) {
+                continue;
+            }
+            String source = copy.group(3);
+            // Paths copied from the build stage are relative to its WORKDIR /build, i.e. to the repository root.
+            Path path = copy.group(2) == null ? ROOT.resolve(source) : ROOT.resolve(source.replaceFirst("^/build/", ""));
+            if (!Files.exists(path)) {
+                missing.add(line);
+            }
+        }
+        assertThat(missing).as("COPY sources that do not exist").isEmpty();
+    }
+
+    @Test
+    void migrations_land_where_the_function_looks_by_default() throws IOException {
+        String target = finalStage().stream().map(COPY::matcher).filter(Matcher::matches)
+                .filter(m -> m.group(3).equals("migrations")).map(m -> m.group(4)).findFirst().orElseThrow();
+        String taskRoot = "/var/task";
+        String resolved = target.replace("${LAMBDA_TASK_ROOT}", taskRoot).replaceAll("/+$", "");
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", "db", "LAMBDA_TASK_ROOT", taskRoot));
+        assertThat(settings.defaultLocation()).isEqualTo("filesystem:" + resolved);
+    }
+
+    @Test
+    void the_docker_context_lets_through_what_the_dockerfile_copies() throws IOException {
+        List<String> ignore = Files.readAllLines(ROOT.resolve(".dockerignore"));
+        for (String line : lines()) {
+            Matcher copy = COPY.matcher(line);
+            if (copy.matches() && copy.group(2) == null) {
+                assertThat(ignore).as(".dockerignore must let %s through", copy.group(3))
+                        .contains("!" + copy.group(3));
+            }
+        }
+    }
+}

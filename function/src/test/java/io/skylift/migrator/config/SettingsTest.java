@@ -1,0 +1,71 @@
+package io.skylift.migrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    private static final String ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
+
+    @Test
+    void defaults_are_safe_and_the_location_comes_from_the_task_root() {
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/opt/app"));
+        assertThat(settings.secretId()).isEqualTo(ARN);
+        assertThat(settings.sslMode()).as("TLS by default").isEqualTo("require");
+        assertThat(settings.defaultLocation()).isEqualTo("filesystem:/opt/app/migrations");
+        assertThat(settings.deadlineMargin()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.functionName()).isEqualTo("local");
+    }
+
+    @Test
+    void a_missing_secret_variable_is_named_with_what_it_should_hold() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("LAMBDA_TASK_ROOT", "/var/task")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DB_SECRET_ARN is not set")
+                .hasMessageContaining("username, password, host, port, dbname");
+    }
+
+    @Test
+    void without_task_root_or_flyway_locations_there_is_nothing_to_migrate() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN)))
+                .hasMessageContaining("LAMBDA_TASK_ROOT")
+                .hasMessageContaining("FLYWAY_LOCATIONS");
+    }
+
+    @Test
+    void flyway_variables_are_kept_with_their_own_names() {
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN,
+                "FLYWAY_LOCATIONS", "filesystem:/sql", "FLYWAY_PLACEHOLDERS_REGION", "eu", "PATH", "/bin"));
+        assertThat(settings.flywayEnvironment())
+                .containsOnly(Map.entry("FLYWAY_LOCATIONS", "filesystem:/sql"), Map.entry("FLYWAY_PLACEHOLDERS_REGION", "eu"));
+    }
+
+    @Test
+    void wrong_values_name_the_variable() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_SSL_MODE", "sometimes"))).hasMessageContaining("DB_SSL_MODE is 'sometimes'");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DEADLINE_MARGIN_MS", "-5"))).hasMessageContaining("DEADLINE_MARGIN_MS is '-5'");
+    }
+
+    @Test
+    void placeholder_secrets_map_a_lower_case_placeholder_to_a_secret_and_optional_key() {
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "PLACEHOLDER_SECRET_APP_PASSWORD", "arn:aws:secretsmanager:eu-west-1:1:secret:app-x#password",
+                "PLACEHOLDER_SECRET_API_TOKEN", "api-token"));
+        assertThat(settings.placeholderSecrets()).containsExactly(
+                new PlaceholderSecret("api_token", "api-token", null),
+                new PlaceholderSecret("app_password", "arn:aws:secretsmanager:eu-west-1:1:secret:app-x", "password"));
+    }
+
+    @Test
+    void a_placeholder_secret_without_a_secret_is_explained() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "PLACEHOLDER_SECRET_APP_PASSWORD", "#password")))
+                .hasMessageContaining("PLACEHOLDER_SECRET_APP_PASSWORD must name");
+    }
+}

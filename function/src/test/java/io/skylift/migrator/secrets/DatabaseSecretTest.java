@@ -1,0 +1,43 @@
+package io.skylift.migrator.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class DatabaseSecretTest {
+    private static final String PASSWORD = "s3cr3t-Pa55word";
+
+    @Test
+    void parses_the_rds_json_form() {
+        DatabaseSecret secret = DatabaseSecret.parse("db", """
+                {"username":"master","password":"%s","host":"db.cluster-x.eu-west-1.rds.amazonaws.com",
+                 "port":5432,"dbname":"shop","engine":"postgres"}""".formatted(PASSWORD));
+        assertThat(secret).isEqualTo(new DatabaseSecret("master", PASSWORD,
+                "db.cluster-x.eu-west-1.rds.amazonaws.com", 5432, "shop", "postgres"));
+    }
+
+    @Test
+    void to_string_masks_the_password() {
+        DatabaseSecret secret = new DatabaseSecret("master", PASSWORD, "h", 5432, "shop", null);
+        assertThat(secret.toString()).doesNotContain(PASSWORD).contains("<masked>");
+    }
+
+    @Test
+    void missing_keys_are_named_with_the_secret_but_no_value() {
+        assertThatThrownBy(() -> DatabaseSecret.parse("arn:db", "{\"username\":\"master\",\"password\":\""
+                + PASSWORD + "\",\"port\":\"5432\"}"))
+                .isInstanceOf(SecretReadException.class)
+                .hasMessageContaining("arn:db")
+                .hasMessageContaining("host, dbname")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
+    }
+
+    @Test
+    void a_secret_that_is_not_json_is_reported_without_quoting_it() {
+        assertThatThrownBy(() -> DatabaseSecret.parse("arn:db", PASSWORD + "{"))
+                .hasMessageContaining("'arn:db' is not JSON")
+                .hasNoCause()
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
+    }
+}
