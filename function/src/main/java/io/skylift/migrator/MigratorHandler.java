@@ -3,6 +3,7 @@ package io.skylift.migrator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
+import io.skylift.migrator.cloudformation.CloudFormationResponse;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.ConfigurationException;
 import io.skylift.migrator.config.Settings;
@@ -96,13 +97,16 @@ public final class MigratorHandler implements RequestStreamHandler {
                 () -> migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context)),
                 this::describe, answerDeadline);
         MigrationReport report = outcome.report();
+        String error = CloudFormationResponse.FAILED.equals(outcome.response().status())
+                ? outcome.response().reason() : null;
+        if (!outcome.delivered()) {
+            error = "answer not delivered to CloudFormation" + (error == null ? "" : "; " + error);
+        }
         log.write(new InvocationRecord(context.getAwsRequestId(), "cloudformation", request.event().getStackId(),
                 request.requestType(), report == null ? null : report.command(), outcome.response().status(),
                 report == null ? null : report.previousSchemaVersion(),
                 report == null ? null : report.schemaVersion(),
-                report == null ? 0 : report.migrationsApplied(), millisSince(start),
-                outcome.delivered() ? outcome.response().reason() : "answer not delivered: "
-                        + outcome.response().reason()));
+                report == null ? 0 : report.migrationsApplied(), millisSince(start), error));
         output.write(outcome.response().toJson());
     }
 

@@ -129,7 +129,8 @@ public final class MigrationRunner {
     private static MigrationReport validate(Flyway flyway) {
         ValidateResult result = flyway.validateWithResult();
         if (!result.validationSuccessful) {
-            String message = result.errorDetails != null ? result.errorDetails.errorMessage : result.getAllErrorMessages();
+            // The summary says only "Migrations have failed validation"; the details are per migration.
+            String message = result.getAllErrorMessages();
             throw new MigrationFailedException(
                     FailureDescriber.describeValidate(message, version -> scriptOf(flyway, version)), List.of());
         }
