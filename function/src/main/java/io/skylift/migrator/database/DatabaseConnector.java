@@ -81,7 +81,7 @@ public final class DatabaseConnector implements AutoCloseable {
                 Duration pause = retryPolicy.pauseAfter(attempt);
                 if (deadline.remaining().compareTo(pause) <= 0) {
                     throw new DatabaseUnavailableException("Could not connect to " + target.describe() + " after "
-                            + attempt + " attempt(s) before the deadline: " + firstLine(e) + ". Aurora Serverless v2 "
+                            + attempt + " attempt(s) before the deadline: " + firstLine(e).replaceAll("\\.+$", "") + ". Aurora Serverless v2 "
                             + "takes 15-30 s to resume from auto-pause; check that the cluster is available and that "
                             + "its security group admits the migrator on 5432");
                 }

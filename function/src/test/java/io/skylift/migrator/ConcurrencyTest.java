@@ -1,0 +1,54 @@
+package io.skylift.migrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.testkit.PostgresExtension;
+import io.skylift.migrator.testkit.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class ConcurrencyTest {
+
+    @Test
+    void three_invocations_at_once_all_succeed_and_apply_each_migration_exactly_once(TestDatabase database)
+            throws Exception {
+        try (MigratorFixture fixture = new MigratorFixture(database)) {
+            // A migration slow enough that the three really overlap.
+            fixture.migration("V5__backfill.sql", "SELECT pg_sleep(1.5);");
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<JsonNode>> results = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
+                for (int i = 0; i < 3; i++) {
+                    // Three separate functions, as a custom resource, the pipeline and an operator would be.
+                    MigratorHandler handler = fixture.handler();
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return MigratorFixture.invokeJson(handler, "{\"command\": \"migrate\"}");
+                    }));
+                }
+                start.countDown();
+                int applied = 0;
+                for (Future<JsonNode> result : results) {
+                    JsonNode json = result.get();
+                    assertThat(json.get("success").asBoolean()).isTrue();
+                    assertThat(json.get("schemaVersion").asText()).isEqualTo("5");
+                    applied += json.get("migrationsApplied").asInt();
+                }
+                assertThat(applied).as("each migration applied by exactly one of them").isEqualTo(6);
+            }
+            List<Map<String, Object>> perScript = database.query(
+                    "SELECT script, count(*) AS n FROM flyway_schema_history GROUP BY script HAVING count(*) > 1");
+            assertThat(perScript).as("no migration recorded twice").isEmpty();
+            assertThat(database.schemaHistory()).hasSize(6);
+        }
+    }
+}

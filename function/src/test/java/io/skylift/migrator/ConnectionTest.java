@@ -1,0 +1,146 @@
+package io.skylift.migrator;
+
+import static io.skylift.migrator.MigratorFixture.invoke;
+import static io.skylift.migrator.MigratorFixture.invokeJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.testkit.PostgresExtension;
+import io.skylift.migrator.testkit.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class ConnectionTest {
+    private MigratorFixture fixture;
+
+    @BeforeEach
+    void setUp(TestDatabase database) {
+        fixture = new MigratorFixture(database);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void pointSecretAt(int port) {
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, fixture.database.rdsSecretJson()
+                .replace("\"port\":" + fixture.database.port(), "\"port\":" + port)
+                .replace("\"port\":\"" + fixture.database.port() + "\"", "\"port\":\"" + port + "\""));
+    }
+
+    @Test
+    void a_database_that_comes_up_late_is_waited_for_as_aurora_resumes_from_pause() throws Exception {
+        int port = freePort();
+        pointSecretAt(port);
+        try (LateProxy proxy = new LateProxy(port, fixture.database.port(), Duration.ofMillis(1500))) {
+            long start = System.nanoTime();
+            JsonNode result = invokeJson(fixture.handler(), "{}");
+            assertThat(result.get("schemaVersion").asText()).isEqualTo("4");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("it waited for the proxy").isGreaterThan(1_400);
+        }
+    }
+
+    @Test
+    void a_refused_connection_is_retried_until_the_deadline_then_reported() {
+        pointSecretAt(freePort());
+        LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(6));
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", context))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageContaining("Could not connect to 127.0.0.1")
+                .hasMessageContaining("attempt(s)")
+                .hasMessageContaining("auto-pause");
+        assertThat(context.getRemainingTimeInMillis()).as("failed before the Lambda deadline").isPositive();
+    }
+
+    @Test
+    void tls_is_the_default_and_a_server_without_it_gets_an_actionable_error() {
+        fixture.environment.remove("DB_SSL_MODE");
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .hasMessageContaining("DB_SSL_MODE is require")
+                .hasMessageContaining("DB_SSL_MODE=disable");
+    }
+
+    @Test
+    void no_connection_is_left_open_once_the_invocation_ends() {
+        MigratorHandler handler = fixture.handler();
+        invokeJson(handler, "{}");
+        invokeJson(handler, "{\"command\": \"info\"}");
+        assertThatThrownBy(() -> invoke(handler, "{\"command\": \"baseline\"}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class);
+        List<Map<String, Object>> sessions = fixture.database.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE usename = ?", fixture.database.username());
+        assertThat(sessions).containsExactly(Map.of("n", 0L));
+    }
+
+    /** Forwards a port to the database, but only after a delay: a database that is resuming. */
+    private static final class LateProxy implements AutoCloseable {
+        private final Thread acceptor;
+        private volatile ServerSocket server;
+
+        LateProxy(int port, int target, Duration delay) {
+            acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(delay);
+                    server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+                    while (!server.isClosed()) {
+                        Socket client = server.accept();
+                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                        pipe(client, upstream);
+                        pipe(upstream, client);
+                    }
+                } catch (IOException | InterruptedException ignored) {
+                    // closed
+                }
+            });
+        }
+
+        private static void pipe(Socket from, Socket to) {
+            Thread.ofVirtual().start(() -> {
+                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                    in.transferTo(out);
+                } catch (IOException ignored) {
+                    // one side closed
+                } finally {
+                    try {
+                        from.close();
+                        to.close();
+                    } catch (IOException ignored) {
+                        // already closed
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            acceptor.interrupt();
+            if (server != null) {
+                server.close();
+            }
+            acceptor.join(2_000);
+        }
+    }
+}

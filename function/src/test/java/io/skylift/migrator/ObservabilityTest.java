@@ -1,0 +1,56 @@
+package io.skylift.migrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.observability.InvocationLog;
+import io.skylift.migrator.observability.InvocationRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ObservabilityTest {
+
+    private static List<JsonNode> write(InvocationRecord record) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new InvocationLog(() -> out, "shop-dev-migrator").write(record);
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).as("one summary line and one metrics line").hasSize(2);
+        return List.of(Json.MAPPER.readTree(lines[0]), Json.MAPPER.readTree(lines[1]));
+    }
+
+    @Test
+    void one_structured_line_says_who_asked_what_happened_and_how_long_it_took() throws Exception {
+        JsonNode summary = write(new InvocationRecord("req-1", "cloudformation", "arn:stack/shop-dev/1", "Update",
+                "migrate", "SUCCESS", "3", "4", 1, 842, null)).get(0);
+        assertThat(summary.get("requestId").asText()).isEqualTo("req-1");
+        assertThat(summary.get("caller").asText()).isEqualTo("cloudformation");
+        assertThat(summary.get("stackId").asText()).isEqualTo("arn:stack/shop-dev/1");
+        assertThat(summary.get("requestType").asText()).isEqualTo("Update");
+        assertThat(summary.get("outcome").asText()).isEqualTo("SUCCESS");
+        assertThat(summary.get("previousSchemaVersion").asText()).isEqualTo("3");
+        assertThat(summary.get("schemaVersion").asText()).isEqualTo("4");
+        assertThat(summary.get("migrationsApplied").asInt()).isEqualTo(1);
+        assertThat(summary.get("durationMs").asLong()).isEqualTo(842);
+        assertThat(summary.has("error")).isFalse();
+    }
+
+    @Test
+    void the_metrics_line_is_embedded_metric_format_for_cloudwatch() throws Exception {
+        JsonNode metrics = write(new InvocationRecord("req-2", "direct", null, null, "migrate", "FAILED", null, null,
+                0, 1200, "Migration V5 failed")).get(1);
+        JsonNode directive = metrics.get("_aws").get("CloudWatchMetrics").get(0);
+        assertThat(metrics.get("_aws").get("Timestamp").asLong()).isPositive();
+        assertThat(directive.get("Namespace").asText()).isEqualTo("Skylift");
+        assertThat(directive.get("Dimensions").get(0).get(0).asText()).isEqualTo("FunctionName");
+        assertThat(directive.get("Metrics").findValuesAsText("Name"))
+                .containsExactly("MigrationsApplied", "MigrationDuration", "MigrationFailed");
+        assertThat(metrics.get("FunctionName").asText()).isEqualTo("shop-dev-migrator");
+        assertThat(metrics.get("MigrationFailed").asInt()).isEqualTo(1);
+        assertThat(metrics.get("MigrationDuration").asLong()).isEqualTo(1200);
+        assertThat(metrics.get("MigrationsApplied").asInt()).isZero();
+    }
+}

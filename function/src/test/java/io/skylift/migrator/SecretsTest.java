@@ -1,0 +1,109 @@
+package io.skylift.migrator;
+
+import static io.skylift.migrator.MigratorFixture.invoke;
+import static io.skylift.migrator.MigratorFixture.invokeJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.testkit.PostgresExtension;
+import io.skylift.migrator.testkit.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class SecretsTest {
+    private MigratorFixture fixture;
+
+    @BeforeEach
+    void setUp(TestDatabase database) {
+        fixture = new MigratorFixture(database);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void the_secret_is_read_once_and_cached_across_warm_invocations() {
+        MigratorHandler handler = fixture.handler();
+        invokeJson(handler, "{}");
+        invokeJson(handler, "{\"command\": \"info\"}");
+        invokeJson(handler, "{}");
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.DB_SECRET)).isEqualTo(1);
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.APP_SECRET)).isEqualTo(1);
+    }
+
+    @Test
+    void after_a_rotation_the_secret_is_read_again_once_and_the_run_succeeds() {
+        MigratorHandler handler = fixture.handler();
+        invokeJson(handler, "{}");
+        // Rotation: the database and the secret change; the handler still holds the old value.
+        TestDatabase rotated = fixture.database.changePassword("rotated-" + System.nanoTime() + "-Pw");
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, rotated.rdsSecretJson());
+
+        JsonNode result = invokeJson(handler, "{\"command\": \"info\"}");
+
+        assertThat(result.get("schemaVersion").asText()).isEqualTo("4");
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.DB_SECRET)).isEqualTo(2);
+    }
+
+    @Test
+    void a_wrong_password_is_reported_after_one_re_read_and_not_retried_blindly() {
+        TestDatabase stale = new TestDatabase(fixture.database.host(), fixture.database.port(),
+                fixture.database.databaseName(), fixture.database.username(), "not-the-password",
+                fixture.database.jdbcUrl(), fixture.database.adminUsername(), fixture.database.adminPassword());
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, stale.rdsSecretJson());
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .hasMessageContaining("refused user '" + fixture.database.username() + "'")
+                .hasMessageContaining("28P01")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-password"));
+        assertThat((System.nanoTime() - start) / 1_000_000).as("no blind retries").isLessThan(5_000);
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.DB_SECRET)).isEqualTo(2);
+    }
+
+    @Test
+    void a_missing_secret_names_the_secret() {
+        fixture.environment.put("DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope-123456");
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageContaining("Secret 'arn:aws:secretsmanager:us-east-1:123456789012:secret:nope-123456' was not found");
+    }
+
+    @Test
+    void access_denied_says_which_permission_to_grant() {
+        fixture.secrets.denyAccess(MigratorFixture.DB_SECRET);
+        invoke(fixture.handler(), fixture.cloudFormationEvent("Create", null), LambdaContext.generous());
+        JsonNode answer = fixture.responseUrl.requests().get(0).json();
+        assertThat(answer.get("Status").asText()).isEqualTo("FAILED");
+        assertThat(answer.get("Reason").asText()).contains(MigratorFixture.DB_SECRET)
+                .contains("AccessDenied").contains("secretsmanager:GetSecretValue");
+    }
+
+    @Test
+    void a_secret_that_is_not_json_is_named_without_its_value() {
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, "password=hunter2-and-more");
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .hasMessageContaining(MigratorFixture.DB_SECRET + "' is not JSON")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+
+    @Test
+    void a_secret_missing_keys_names_them() {
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, "{\"username\":\"u\",\"password\":\"p4ssw0rd-x\"}");
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .hasMessageContaining("lacks the key(s) host, port, dbname");
+    }
+
+    @Test
+    void a_placeholder_secret_without_its_json_key_names_secret_and_key() {
+        fixture.environment.put("PLACEHOLDER_SECRET_APP_PASSWORD", MigratorFixture.APP_SECRET + "#pwd");
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .hasMessageContaining("Secret '" + MigratorFixture.APP_SECRET + "' (placeholder app_password) has no key 'pwd'");
+    }
+}
