@@ -4,6 +4,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
@@ -40,7 +41,7 @@ public final class OutputCaptureExtension implements BeforeEachCallback, AfterEa
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         CapturedOutput captured = extensionContext.getStore(NAMESPACE).get(CapturedOutput.class, CapturedOutput.class);
         if (captured == null) {
-            throw new org.junit.jupiter.api.extension.ParameterResolutionException(
+            throw new ParameterResolutionException(
                     "CapturedOutput is available in @BeforeEach, @Test and @AfterEach methods only");
         }
         return captured;

@@ -104,4 +104,23 @@ class RuntimeInterfaceClientProcessTest {
             assertThat(lambda.isAlive()).as("the RIC exits after an init error").isFalse();
         }
     }
+
+    @Test
+    void the_fake_secrets_managers_environment_configures_a_default_sdk_client_in_the_child()
+            throws InterruptedException {
+        try (FakeSecretsManager secrets = FakeSecretsManager.start();
+             RuntimeInterfaceClientProcess lambda = RuntimeInterfaceClientProcess
+                     .builder(SecretReadingHandler.class.getName() + "::handleRequest")
+                     .environment(secrets.environment())
+                     .environment("SECRET_ID", "skylift/db")
+                     .start()) {
+            secrets.putSecret("skylift/db", "{\"password\":\"from-the-fake\"}");
+
+            InvocationResult result = lambda.invoke("{}", Duration.ofSeconds(20));
+
+            assertThat(result.isError()).as("error? body: %s; output: %s", result.body(), lambda.output()).isFalse();
+            assertThat(result.json().get("password").asText()).isEqualTo("from-the-fake");
+            assertThat(secrets.getSecretValueCalls("skylift/db")).isEqualTo(1);
+        }
+    }
 }

@@ -1,0 +1,15 @@
+package io.skylift.migrator.testkit;
+
+/**
+ * Databases on the test kit's PostgreSQL server for code outside JUnit (the local run): the same server choice
+ * and the same fresh-database-and-role as {@link PostgresExtension}, but kept until the JVM exits.
+ */
+public final class LocalDatabases {
+    private LocalDatabases() {
+    }
+
+    /** A fresh database with its own login role (which may create roles, as Aurora's master user can). */
+    public static TestDatabase create(String label) {
+        return DatabaseProvisioner.create(PostgresServers.shared(), label);
+    }
+}
