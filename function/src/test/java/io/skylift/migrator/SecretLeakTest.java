@@ -2,17 +2,15 @@ package io.skylift.migrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.skylift.migrator.testkit.CapturedOutput;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RecordedRequest;
 import io.skylift.migrator.testkit.RuntimeInterfaceClientProcess;
 import io.skylift.migrator.testkit.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,12 +24,8 @@ class SecretLeakTest {
     @Test
     void no_secret_appears_in_output_answers_results_or_errors(TestDatabase database) throws Exception {
         StringBuilder everything = new StringBuilder();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(new Tee(originalOut, captured), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new Tee(originalErr, captured), true, StandardCharsets.UTF_8));
-        try (MigratorFixture fixture = new MigratorFixture(database)) {
+        try (CapturedOutput captured = CapturedOutput.start();
+             MigratorFixture fixture = new MigratorFixture(database)) {
             MigratorHandler handler = fixture.handler();
             everything.append(run(() -> MigratorFixture.invoke(handler, "{}", LambdaContext.generous())));
             everything.append(run(() -> MigratorFixture.invoke(handler, "{\"command\":\"info\"}", LambdaContext.generous())));
@@ -72,54 +66,23 @@ class SecretLeakTest {
                 everything.append(answer.bodyText());
             }
             assertThat(everything).as("the scenarios ran").contains("V5 (V5__parse_pin.sql)").contains("deadline");
-            everything.append(captured.toString(StandardCharsets.UTF_8));
+            everything.append(captured.all());
 
             String text = everything.toString();
             assertThat(text.contains(database.password())).as("the original database password leaked").isFalse();
             assertThat(text.contains(rotated.password())).as("the rotated database password leaked").isFalse();
             assertThat(text.contains(MigratorFixture.APP_PASSWORD)).as("the placeholder secret leaked").isFalse();
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
         }
     }
 
     /** What an invocation returned, or the whole exception it threw (message and stack trace). */
-    private static String run(java.util.concurrent.Callable<String> invocation) {
+    private static String run(Callable<String> invocation) {
         try {
             return invocation.call();
         } catch (Exception e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             return trace.toString();
-        }
-    }
-
-    private static final class Tee extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        Tee(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public synchronized void write(int b) throws java.io.IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws java.io.IOException {
-            first.flush();
-            second.flush();
         }
     }
 }
