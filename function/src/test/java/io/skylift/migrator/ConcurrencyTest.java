@@ -1,10 +1,12 @@
 package io.skylift.migrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,31 @@ class ConcurrencyTest {
                     "SELECT script, count(*) AS n FROM flyway_schema_history GROUP BY script HAVING count(*) > 1");
             assertThat(perScript).as("no migration recorded twice").isEmpty();
             assertThat(database.schemaHistory()).hasSize(6);
+        }
+    }
+
+    @Test
+    void waiting_for_another_invocations_lock_is_bounded_by_the_deadline(TestDatabase database) throws Exception {
+        try (MigratorFixture fixture = new MigratorFixture(database)) {
+            fixture.migration("V5__backfill.sql", "SELECT pg_sleep(8);");
+            try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+                Future<JsonNode> holder = pool.submit(() -> MigratorFixture.invokeJson(fixture.handler(), "{}"));
+                // Wait until the first one runs V5, holding the lock.
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (database.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(8)%' "
+                        + "AND pid <> pg_backend_pid()").isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+                fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
+                LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(3));
+                assertThatThrownBy(
+                                () -> MigratorFixture.invoke(fixture.handler(), "{}", context))
+                        .isInstanceOf(InvocationFailedException.class)
+                        .hasMessageContaining("before the Lambda deadline");
+                assertThat(context.getRemainingTimeInMillis()).as("gave up before the Lambda deadline").isPositive();
+                assertThat(holder.get().get("schemaVersion").asText()).as("the lock holder was not disturbed")
+                        .isEqualTo("5");
+            }
         }
     }
 }
