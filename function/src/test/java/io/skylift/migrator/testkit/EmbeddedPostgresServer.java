@@ -42,8 +42,12 @@ import java.util.UUID;
  */
 final class EmbeddedPostgresServer implements PostgresServer {
 
-    /** Bump when the initdb options below change, so no JVM reuses a template made with the old ones. */
-    private static final String TEMPLATE_KEY = "skylift-initdb-17.11.0-c-utf8-v1";
+    /**
+     * Bump when the initdb options below change, so no JVM reuses a template made with the old ones.
+     * A new PostgreSQL major needs no bump: the server refuses the old template, and
+     * {@link #start()} then replaces it.
+     */
+    private static final String TEMPLATE_KEY = "skylift-initdb-c-utf8-v1";
 
     private static final String PG_HBA = """
             # Written by the Skylift test kit: superuser trusted on loopback, everyone else by password.
@@ -98,9 +102,11 @@ final class EmbeddedPostgresServer implements PostgresServer {
         String id = "skylift-" + UUID.randomUUID();
         Path dataDirectory = workingDirectory.resolve(id);
         Path logFile = workingDirectory.resolve(id + ".log");
-        boolean fromTemplate = template.copyTo(dataDirectory);
         File log = logFile.toFile();
+        boolean fromTemplate = false;
         try {
+            fromTemplate = template.copyTo(dataDirectory);
+            boolean saveTemplate = !fromTemplate;
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory.toFile())
                     // false: keep the copied cluster (zonky would initdb over it) and delete it ourselves.
@@ -115,7 +121,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
                     .setDataDirectoryCustomizer(directory -> {
                         writePgHba(directory.toPath());
-                        if (!fromTemplate) {
+                        if (saveTemplate) {
                             template.save(directory.toPath());
                         }
                     })

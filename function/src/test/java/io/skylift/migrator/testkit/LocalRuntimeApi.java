@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -143,6 +144,9 @@ public final class LocalRuntimeApi implements AutoCloseable {
             throws InterruptedException {
         long giveUp = System.nanoTime() + startupTimeout.toNanos();
         while (!invocation.delivered.isDone()) {
+            if (invocation.result.isDone()) {
+                return invocation.result.join(); // closed while waiting
+            }
             if (!runtimeAlive.getAsBoolean() || initError.isDone() || System.nanoTime() > giveUp) {
                 queue.remove(invocation);
                 throw new IllegalStateException("the runtime did not take the event ("
@@ -156,7 +160,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
             if (Instant.now().isAfter(timeoutAt)) {
                 InvocationResult timedOut = new InvocationResult(invocation.requestId, true,
                         "{\"errorMessage\":\"" + Instant.now() + " " + invocation.requestId + " Task timed out after "
-                                + String.format("%.2f", invocation.functionTimeout.toMillis() / 1000.0) + " seconds\"}",
+                                + String.format(Locale.ROOT, "%.2f", invocation.functionTimeout.toMillis() / 1000.0) + " seconds\"}",
                         "Sandbox.Timedout", invocation.deliveredAt, invocation.deadline, Instant.now());
                 if (invocation.result.complete(timedOut)) {
                     return timedOut;

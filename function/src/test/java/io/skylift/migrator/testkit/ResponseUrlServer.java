@@ -23,6 +23,11 @@ import java.util.UUID;
  * {@link #dropNext(int)} closes the connection without answering. Misbehaving requests are
  * recorded too, so a test can count the attempts a retrying client made.
  *
+ * <p>Beware of one JDK client behaviour when testing retries: {@code HttpURLConnection}, unless put
+ * in streaming mode ({@code setFixedLengthStreamingMode}), silently sends a request again once when
+ * the connection closes without an answer; this server then records two requests for one attempt
+ * of the caller.
+ *
  * <p>Binds 127.0.0.1 on an ephemeral port; thread-safe; {@link #close()} stops it.
  */
 public final class ResponseUrlServer implements AutoCloseable {

@@ -36,6 +36,15 @@ import java.util.concurrent.TimeUnit;
  * class copies it once per test JVM to a private file and names it with the RIC's system property
  * {@code com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI}.
  *
+ * <p>What RIC 2.9.0 needs and does, read from its code and checked here: only
+ * {@code AWS_LAMBDA_RUNTIME_API} is required (the handler comes from the command line, not
+ * {@code _HANDLER}; memory defaults to 128, log format to TEXT). A handler class that does not exist
+ * is not an init error: every invocation answers {@code Runtime.BadFunctionCode}. A handler whose
+ * constructor or static initialiser throws is: the RIC posts {@code /runtime/init/error} and exits,
+ * and {@link #invoke} throws with that error. A handler's exception is a function error
+ * ({@code Runtime.UserException}, body {@code errorMessage}/{@code errorType}/{@code stackTrace}),
+ * and the runtime lives on.
+ *
  * <p>The child's stdout and stderr are captured together ({@link #output()}). {@link #close()}
  * kills it.
  */

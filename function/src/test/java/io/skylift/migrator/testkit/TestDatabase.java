@@ -23,6 +23,9 @@ import java.util.Objects;
  * {@code public} (it owns the database, so it owns {@code public} through {@code pg_database_owner}).
  * {@link PostgresExtension} injects it and drops both when the test is over.
  *
+ * <p>The server offers no TLS: connect with {@code sslmode=disable} (as {@link #jdbcUrl()} does);
+ * a client that insists on TLS is refused ("The server does not support SSL").
+ *
  * <p>{@link #toString()} masks both passwords. The convenience methods run as the superuser and
  * wrap {@link SQLException} in {@link IllegalStateException} (message names the SQL), so that they
  * read well inside assertions; {@link #connect()} and {@link #adminConnection()} are plain JDBC.
