@@ -6,29 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RecordedRequest;
-import io.skylift.migrator.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, MigratorFixtureExtension.class})
 class CloudFormationEventsTest {
     private MigratorFixture fixture;
 
     @BeforeEach
-    void setUp(TestDatabase database) {
-        fixture = new MigratorFixture(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
+    void setUp(MigratorFixture fixture) {
+        this.fixture = fixture;
     }
 
     private RecordedRequest onlyAnswer() {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.testkit.PostgresExtension;
-import io.skylift.migrator.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,23 +17,17 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, MigratorFixtureExtension.class})
 class ConnectionTest {
     private MigratorFixture fixture;
 
     @BeforeEach
-    void setUp(TestDatabase database) {
-        fixture = new MigratorFixture(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
+    void setUp(MigratorFixture fixture) {
+        this.fixture = fixture;
     }
 
     private static int freePort() {

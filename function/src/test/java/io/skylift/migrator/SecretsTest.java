@@ -8,23 +8,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, MigratorFixtureExtension.class})
 class SecretsTest {
     private MigratorFixture fixture;
 
     @BeforeEach
-    void setUp(TestDatabase database) {
-        fixture = new MigratorFixture(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
+    void setUp(MigratorFixture fixture) {
+        this.fixture = fixture;
     }
 
     @Test
