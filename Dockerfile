@@ -1,7 +1,8 @@
 # The migrator's container image: the function, its runtime dependencies and the SQL migrations of this commit.
 # Build from the repository root: docker build -t skylift-migrator .
 
-FROM public.ecr.aws/docker/library/maven:3.9.11-eclipse-temurin-21 AS build
+# The build stage makes platform-independent classes and jars: run it natively even for an arm64 image.
+FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/maven:3.9.11-eclipse-temurin-21 AS build
 WORKDIR /build
 COPY pom.xml ./
 COPY infra/pom.xml infra/

@@ -1,0 +1,114 @@
+package io.skylift.infra.config;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a user can set, read once from CDK context and validated before any construct is built.
+ * Each key, its default and its meaning are listed in {@code docs/infrastructure.md}.
+ *
+ * @param namePrefix prefix of physical names (stacks, function, cluster, pipeline); default
+ *                   {@value #DEFAULT_NAME_PREFIX}
+ * @param deployId   value of the custom resource property that changes on every deploy, so CloudFormation
+ *                   sends an Update (and the function migrates) each time; default the synth time, UTC
+ * @param network    network settings
+ * @param database   database settings
+ * @param migrator   migrator function settings
+ * @param pipeline   pipeline settings
+ * @param dev        the development stage, always deployed first
+ * @param prod       the production stage behind a manual approval; absent when {@code prodEnabled} is false
+ */
+public record SkyliftSettings(
+        String namePrefix,
+        String deployId,
+        NetworkSettings network,
+        DatabaseSettings database,
+        MigratorSettings migrator,
+        PipelineSettings pipeline,
+        StageSettings dev,
+        Optional<StageSettings> prod) {
+
+    public static final String DEFAULT_NAME_PREFIX = "skylift";
+
+    // Short enough that "<prefix>-prod-migrator" fits Lambda's 64 characters and the cluster id its 63.
+    private static final Pattern NAME_PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,29}");
+    private static final Pattern DEPLOY_ID = Pattern.compile("[A-Za-z0-9:._+/-]{1,128}");
+
+    public SkyliftSettings {
+        Objects.requireNonNull(namePrefix, "namePrefix must not be null");
+        Objects.requireNonNull(deployId, "deployId must not be null");
+        Objects.requireNonNull(network, "network must not be null");
+        Objects.requireNonNull(database, "database must not be null");
+        Objects.requireNonNull(migrator, "migrator must not be null");
+        Objects.requireNonNull(pipeline, "pipeline must not be null");
+        Objects.requireNonNull(dev, "dev must not be null");
+        Objects.requireNonNull(prod, "prod must not be null");
+        for (StageSettings stage : stagesOf(dev, prod)) {
+            // A stage elsewhere needs the pipeline's own environment: CDK Pipelines needs it for
+            // cross-account keys and cross-region buckets, and the stage grants the pipeline's account.
+            if (stage.account().isPresent() && pipeline.account().isEmpty()) {
+                throw new IllegalArgumentException("Context key '" + stage.name() + "Account' is set, so '"
+                        + "pipelineAccount' must be set too (the account the pipeline runs in)");
+            }
+            if (stage.region().isPresent() && pipeline.region().isEmpty()) {
+                throw new IllegalArgumentException("Context key '" + stage.name() + "Region' is set, so '"
+                        + "pipelineRegion' must be set too (the region the pipeline runs in)");
+            }
+        }
+    }
+
+    /** The stages in deployment order: dev, then prod when enabled. */
+    public List<StageSettings> stages() {
+        return stagesOf(dev, prod);
+    }
+
+    /** The account a stage deploys to: its own, else the pipeline's; empty = environment-agnostic. */
+    public Optional<String> accountOf(StageSettings stage) {
+        return stage.account().or(pipeline::account);
+    }
+
+    /** The region a stage deploys to: its own, else the pipeline's; empty = environment-agnostic. */
+    public Optional<String> regionOf(StageSettings stage) {
+        return stage.region().or(pipeline::region);
+    }
+
+    /** Whether the stage deploys to another account than the pipeline's. */
+    public boolean isCrossAccount(StageSettings stage) {
+        return stage.account().isPresent() && !stage.account().equals(pipeline.account());
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @param now the synth time, the default {@code deployId}
+     * @throws IllegalArgumentException naming the context key when a value cannot be used
+     */
+    public static SkyliftSettings fromContext(ContextReader context, Instant now) {
+        Objects.requireNonNull(now, "now must not be null");
+        boolean prodEnabled = context.bool("prodEnabled", true);
+        return new SkyliftSettings(
+                context.matching("namePrefix", DEFAULT_NAME_PREFIX, NAME_PREFIX,
+                        "lower-case letters, digits and -, starting with a letter, at most 30 characters"),
+                context.matching("deployId", now.truncatedTo(ChronoUnit.SECONDS).toString(), DEPLOY_ID,
+                        "at most 128 letters, digits or :._+/-"),
+                NetworkSettings.fromContext(context),
+                DatabaseSettings.fromContext(context),
+                MigratorSettings.fromContext(context),
+                PipelineSettings.fromContext(context),
+                StageSettings.fromContext(context, StageSettings.DEV_DEFAULTS),
+                prodEnabled ? Optional.of(StageSettings.fromContext(context, StageSettings.PROD_DEFAULTS))
+                        : Optional.empty());
+    }
+
+    private static List<StageSettings> stagesOf(StageSettings dev, Optional<StageSettings> prod) {
+        List<StageSettings> stages = new ArrayList<>();
+        stages.add(dev);
+        prod.ifPresent(stages::add);
+        return List.copyOf(stages);
+    }
+}

@@ -1,0 +1,172 @@
+package io.skylift.infra.network;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The private network: a VPC whose database and migrator subnets have no route to the internet, and
+ * the VPC endpoints the migrator needs instead.
+ *
+ * <ul>
+ *   <li>An S3 gateway endpoint: the CloudFormation response URL is a pre-signed S3 URL, so without it
+ *       the migrator could not answer the custom resource.</li>
+ *   <li>A Secrets Manager interface endpoint: the migrator reads the database secrets. It admits only
+ *       the security groups passed to {@link #allowSecretsManagerFrom(IConnectable)}.</li>
+ *   <li>A flow log of rejected traffic, the first place to look when a connection times out.</li>
+ * </ul>
+ */
+public final class Network extends Construct {
+
+    private final Vpc vpc;
+    private final InterfaceVpcEndpoint secretsManagerEndpoint;
+    private final SubnetSelection workloadSubnets;
+
+    public Network(Construct scope, String id, Props props) {
+        super(scope, id);
+        Objects.requireNonNull(props, "props must not be null");
+
+        List<SubnetConfiguration> subnets = new ArrayList<>();
+        SubnetType workloadType;
+        if (props.natGateways() == 0) {
+            workloadType = SubnetType.PRIVATE_ISOLATED;
+        } else {
+            // A NAT gateway needs public subnets to sit in; the workload then gets egress through it.
+            subnets.add(SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC).cidrMask(24).build());
+            workloadType = SubnetType.PRIVATE_WITH_EGRESS;
+        }
+        subnets.add(SubnetConfiguration.builder().name("Private").subnetType(workloadType).cidrMask(24).build());
+        workloadSubnets = SubnetSelection.builder().subnetType(workloadType).build();
+
+        LogGroup flowLogGroup = LogGroup.Builder.create(this, "FlowLogs")
+                .retention(props.logRetention())
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        vpc = Vpc.Builder.create(this, "Vpc")
+                .ipAddresses(IpAddresses.cidr(props.cidr()))
+                .maxAzs(props.maxAzs())
+                .natGateways(props.natGateways())
+                .subnetConfiguration(subnets)
+                // Nothing here uses the default security group, and restricting it would add a
+                // custom-resource Lambda to every stack.
+                .restrictDefaultSecurityGroup(false)
+                .flowLogs(java.util.Map.of("Rejected", FlowLogOptions.builder()
+                        .destination(FlowLogDestination.toCloudWatchLogs(flowLogGroup))
+                        .trafficType(FlowLogTrafficType.REJECT)
+                        .build()))
+                .build();
+
+        vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3)
+                .subnets(List.of(workloadSubnets))
+                .build());
+
+        secretsManagerEndpoint = vpc.addInterfaceEndpoint("SecretsManager", InterfaceVpcEndpointOptions.builder()
+                .service(InterfaceVpcEndpointAwsService.SECRETS_MANAGER)
+                .subnets(workloadSubnets)
+                .privateDnsEnabled(true)
+                // Not open to the whole VPC: only the callers named through allowSecretsManagerFrom.
+                .open(false)
+                .build());
+    }
+
+    /** The VPC. */
+    public Vpc getVpc() {
+        return vpc;
+    }
+
+    /** The subnets the database and the migrator run in: isolated unless NAT gateways were asked for. */
+    public SubnetSelection getWorkloadSubnets() {
+        return workloadSubnets;
+    }
+
+    /** The Secrets Manager interface endpoint. */
+    public InterfaceVpcEndpoint getSecretsManagerEndpoint() {
+        return secretsManagerEndpoint;
+    }
+
+    /** Lets {@code caller} reach the Secrets Manager endpoint on 443. */
+    public void allowSecretsManagerFrom(IConnectable caller) {
+        secretsManagerEndpoint.getConnections().allowDefaultPortFrom(caller, "Secrets Manager from the migrator");
+    }
+
+    /**
+     * Network properties.
+     *
+     * @param cidr         VPC address range; default {@value #DEFAULT_CIDR}
+     * @param maxAzs       availability zones, at least 2 (Aurora needs subnets in two); default 2
+     * @param natGateways  NAT gateways; default 0, which leaves the subnets isolated
+     * @param logRetention retention of the flow log; default one month
+     */
+    public record Props(String cidr, int maxAzs, int natGateways, RetentionDays logRetention) {
+
+        public static final String DEFAULT_CIDR = "10.0.0.0/16";
+
+        public Props {
+            Objects.requireNonNull(cidr, "cidr must not be null");
+            Objects.requireNonNull(logRetention, "logRetention must not be null");
+            if (maxAzs < 2) {
+                throw new IllegalArgumentException("maxAzs must be at least 2 (Aurora needs two zones), was " + maxAzs);
+            }
+            if (natGateways < 0) {
+                throw new IllegalArgumentException("natGateways must not be negative, was " + natGateways);
+            }
+        }
+
+        /** A builder holding the defaults. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link Props}; every setting starts at its default. */
+        public static final class Builder {
+            private String cidr = DEFAULT_CIDR;
+            private int maxAzs = 2;
+            private int natGateways = 0;
+            private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+
+            public Builder cidr(String value) {
+                cidr = value;
+                return this;
+            }
+
+            public Builder maxAzs(int value) {
+                maxAzs = value;
+                return this;
+            }
+
+            public Builder natGateways(int value) {
+                natGateways = value;
+                return this;
+            }
+
+            public Builder logRetention(RetentionDays value) {
+                logRetention = value;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(cidr, maxAzs, natGateways, logRetention);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.skylift.infra.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.pipelines.CodeBuildStep;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+/**
+ * The post-deploy step of a stage: invokes that stage's migrator with {@code migrate}, fails the
+ * pipeline unless the function succeeded, and prints the schema history ({@code info}).
+ *
+ * <p>The custom resource has already migrated during the deploy; this step proves from outside that
+ * the schema is where the commit says, and leaves the history in the pipeline's log.
+ */
+public final class MigrateStep {
+
+    /** The environment variable holding the migrator's ARN, from the stage's output. */
+    public static final String FUNCTION_ARN_VARIABLE = "MIGRATOR_FUNCTION_ARN";
+
+    private MigrateStep() {
+    }
+
+    /**
+     * @param id              step id, unique in the pipeline
+     * @param functionArn     the migrator's ARN as the pipeline's account can name it before the stage
+     *                        exists (the step's IAM policy allows invoking this function only)
+     * @param functionArnOutput the stage's output holding the same ARN, read at run time
+     * @param functionTimeout the migrator's timeout: the invocation may take that long
+     */
+    public static CodeBuildStep create(String id, String functionArn, CfnOutput functionArnOutput,
+            Duration functionTimeout) {
+        Objects.requireNonNull(functionArn, "functionArn must not be null");
+        Objects.requireNonNull(functionArnOutput, "functionArnOutput must not be null");
+        Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
+        return CodeBuildStep.Builder.create(id)
+                .envFromCfnOutputs(Map.of(FUNCTION_ARN_VARIABLE, functionArnOutput))
+                .env(Map.of(
+                        // A retried synchronous invoke would run the command a second time.
+                        "AWS_MAX_ATTEMPTS", "1",
+                        "READ_TIMEOUT", Integer.toString(functionTimeout.toSeconds().intValue() + 60)))
+                .commands(commands())
+                .rolePolicyStatements(List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("lambda:InvokeFunction"))
+                        .resources(List.of(functionArn))
+                        .build()))
+                .build();
+    }
+
+    /**
+     * The shell commands (POSIX sh, as CodeBuild runs them; {@code aws} and {@code jq} as on CodeBuild's
+     * standard image). Each command that exits non-zero fails the step.
+     */
+    public static List<String> commands() {
+        return List.of(
+                "REGION=\"$(echo \"$" + FUNCTION_ARN_VARIABLE + "\" | cut -d: -f4)\"",
+                "echo \"Migrating with $" + FUNCTION_ARN_VARIABLE + "\"",
+                invoke("migrate"),
+                "cat migrate-status.json; cat migrate.json; echo",
+                "if jq -e 'has(\"FunctionError\")' migrate-status.json > /dev/null; then"
+                        + " echo 'The migration failed (FunctionError): the reason is above, the details in the"
+                        + " function log group' >&2; exit 1; fi",
+                "if ! jq -e '.success == true' migrate.json > /dev/null; then"
+                        + " echo 'The migrator did not report success' >&2; exit 1; fi",
+                invoke("info"),
+                "if jq -e 'has(\"FunctionError\")' info-status.json > /dev/null; then"
+                        + " cat info.json; echo 'Reading the schema history failed' >&2; exit 1; fi",
+                "jq -r '\"Schema version: \\(.schemaVersion // \"none\")\", \"History:\","
+                        + " (.applied[]? | \"  \\(.version // \"R\")  \\(.state // \"\")  \\(.installedOn // \"\")"
+                        + "  \\(.script)\"), \"Pending: \\(.pending | length)\","
+                        + " (.pending[]? | \"  \\(.version // \"R\")  \\(.script)\")' info.json");
+    }
+
+    private static String invoke(String command) {
+        return "aws lambda invoke --region \"$REGION\" --function-name \"$" + FUNCTION_ARN_VARIABLE + "\""
+                + " --cli-binary-format raw-in-base64-out --cli-read-timeout \"$READ_TIMEOUT\""
+                + " --payload '{\"command\":\"" + command + "\"}' " + command + ".json > " + command + "-status.json";
+    }
+}

@@ -1,0 +1,183 @@
+package io.skylift.infra.pipeline;
+
+import io.skylift.infra.CdkCliVersion;
+import io.skylift.infra.SkyliftStack;
+import io.skylift.infra.SkyliftStage;
+import io.skylift.infra.config.PipelineSettings;
+import io.skylift.infra.config.SkyliftSettings;
+import io.skylift.infra.config.StageSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.pipelines.AddStageOpts;
+import software.amazon.awscdk.pipelines.CodeBuildOptions;
+import software.amazon.awscdk.pipelines.CodeBuildStep;
+import software.amazon.awscdk.pipelines.CodePipeline;
+import software.amazon.awscdk.pipelines.CodePipelineSource;
+import software.amazon.awscdk.pipelines.ConnectionSourceOptions;
+import software.amazon.awscdk.pipelines.ManualApprovalStep;
+import software.amazon.awscdk.pipelines.Step;
+import software.amazon.awscdk.services.codebuild.BuildEnvironment;
+import software.amazon.awscdk.services.codebuild.BuildSpec;
+import software.amazon.awscdk.services.codebuild.Cache;
+import software.amazon.awscdk.services.codebuild.LinuxArmBuildImage;
+import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
+import software.amazon.awscdk.services.codebuild.LocalCacheMode;
+import software.amazon.awscdk.services.codepipeline.PipelineType;
+import software.amazon.awscdk.services.codestarconnections.CfnConnection;
+import software.constructs.Construct;
+
+/**
+ * The delivery pipeline (CDK Pipelines, pipeline type V2): source from a repository connection,
+ * synth with Maven and the pinned CDK CLI, then the {@code Dev} stage and, behind a manual approval,
+ * the {@code Prod} stage; after each stage's deploy a step that invokes that stage's migrator.
+ */
+public final class PipelineStack extends Stack {
+
+    private final CodePipeline pipeline;
+    private final List<SkyliftStage> stages = new ArrayList<>();
+
+    public PipelineStack(Construct scope, String id, Props props) {
+        super(scope, id, stackProps(props.settings()));
+        SkyliftSettings settings = props.settings();
+        PipelineSettings source = settings.pipeline();
+
+        if (source.repositoryIsPlaceholder()) {
+            Annotations.of(this).addWarningV2("skylift:repository",
+                    "Context key 'repository' is not set: the pipeline watches the placeholder "
+                            + source.repository() + " and its source action fails until you set owner/name");
+        }
+
+        boolean arm = "arm64".equals(settings.migrator().architecture());
+        boolean crossAccount = settings.stages().stream().anyMatch(settings::isCrossAccount);
+        pipeline = CodePipeline.Builder.create(this, "Pipeline")
+                .pipelineName(settings.namePrefix())
+                .pipelineType(PipelineType.V2)
+                // Self-mutation installs this CLI: the one package.json pins, never npm's "latest".
+                .cliVersion(CdkCliVersion.read(props.repositoryRoot()))
+                .crossAccountKeys(crossAccount)
+                .enableKeyRotation(crossAccount)
+                .dockerEnabledForSynth(true)
+                .synth(synthStep(repositorySource(settings)))
+                .synthCodeBuildDefaults(CodeBuildOptions.builder()
+                        .buildEnvironment(BuildEnvironment.builder().buildImage(LinuxBuildImage.STANDARD_7_0).build())
+                        .cache(Cache.local(LocalCacheMode.CUSTOM, LocalCacheMode.DOCKER_LAYER))
+                        .build())
+                // The image is built for the function's architecture: an arm64 image builds natively on an
+                // arm64 build host, where an x86 host would need an emulator that CodeBuild's image lacks.
+                .assetPublishingCodeBuildDefaults(CodeBuildOptions.builder()
+                        .buildEnvironment(BuildEnvironment.builder()
+                                .buildImage(arm ? LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0
+                                        : LinuxBuildImage.STANDARD_7_0)
+                                .build())
+                        .build())
+                .build();
+
+        for (StageSettings stageSettings : settings.stages()) {
+            SkyliftStage stage = new SkyliftStage(this, stageSettings.displayName(), settings, stageSettings,
+                    props.repositoryRoot());
+            stages.add(stage);
+            List<Step> pre = stageSettings.name().equals("dev") ? List.of()
+                    : List.of(ManualApprovalStep.Builder.create("Promote" + stageSettings.displayName())
+                            .comment("Deploy to " + stageSettings.name() + " and migrate its database?")
+                            .build());
+            pipeline.addStage(stage, AddStageOpts.builder()
+                    .pre(pre)
+                    .post(List.of(MigrateStep.create("Migrate" + stageSettings.displayName(),
+                            migratorArn(settings, stageSettings), stage.getMigratorArnOutput(),
+                            Duration.minutes(settings.migrator().timeoutMinutes()))))
+                    .build());
+        }
+        // Built now, not at synth time, so the generated constructs exist for the suppressions.
+        pipeline.buildPipeline();
+        PipelineSuppressions.apply(pipeline);
+    }
+
+    /** The pipeline. */
+    public CodePipeline getPipeline() {
+        return pipeline;
+    }
+
+    /** The stages, in deployment order. */
+    public List<SkyliftStage> getStages() {
+        return List.copyOf(stages);
+    }
+
+    // The ARN is built from the function's physical name, so the step's policy names that one function
+    // although the stage's stack does not exist when the pipeline stack is deployed.
+    private String migratorArn(SkyliftSettings settings, StageSettings stage) {
+        return formatArn(ArnComponents.builder()
+                .service("lambda")
+                .resource("function")
+                .resourceName(SkyliftStack.functionName(settings, stage))
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .account(settings.accountOf(stage).orElse(null))
+                .region(settings.regionOf(stage).orElse(null))
+                .build());
+    }
+
+    private CodePipelineSource repositorySource(SkyliftSettings settings) {
+        PipelineSettings source = settings.pipeline();
+        // Without an ARN the stack creates the connection; it stays PENDING until an administrator
+        // completes the handshake with the provider in the console (see docs/infrastructure.md).
+        String connectionArn = source.connectionArn().orElseGet(() -> CfnConnection.Builder.create(this, "Connection")
+                .connectionName(settings.namePrefix())
+                .providerType(source.connectionProvider())
+                .build()
+                .getAttrConnectionArn());
+        return CodePipelineSource.connection(source.repository(), source.branch(), ConnectionSourceOptions.builder()
+                .connectionArn(connectionArn)
+                .triggerOnPush(true)
+                .build());
+    }
+
+    private static CodeBuildStep synthStep(CodePipelineSource source) {
+        return CodeBuildStep.Builder.create("Synth")
+                .input(source)
+                // cdk.json's app runs the infra module through the Maven wrapper: Java 21 and Node are all it needs.
+                .partialBuildSpec(BuildSpec.fromObject(Map.of(
+                        "phases", Map.of("install", Map.of("runtime-versions", Map.of(
+                                "java", "corretto21",
+                                "nodejs", "20"))),
+                        "cache", Map.of("paths", List.of("/root/.m2/**/*", "/root/.npm/**/*")))))
+                .commands(List.of("npm ci", "npx cdk synth"))
+                .primaryOutputDirectory("cdk.out")
+                .build();
+    }
+
+    private static StackProps stackProps(SkyliftSettings settings) {
+        StackProps.Builder builder = StackProps.builder()
+                .stackName(settings.namePrefix() + "-pipeline")
+                .description("Skylift: pipeline that deploys the database stages and migrates their schema");
+        PipelineSettings pipeline = settings.pipeline();
+        if (pipeline.account().isPresent() || pipeline.region().isPresent()) {
+            builder.env(Environment.builder()
+                    .account(pipeline.account().orElse(null))
+                    .region(pipeline.region().orElse(null))
+                    .build());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Pipeline stack properties.
+     *
+     * @param settings       all settings
+     * @param repositoryRoot the repository root: the migrator's image directory and the home of package.json
+     */
+    public record Props(SkyliftSettings settings, Path repositoryRoot) {
+        public Props {
+            Objects.requireNonNull(settings, "settings must not be null");
+            Objects.requireNonNull(repositoryRoot, "repositoryRoot must not be null");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.skylift.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The context keys a user changes reach the templates: one synth with many keys set. */
+class AppVariantsTest {
+
+    @TempDir
+    static Path outdir;
+
+    private static TestApps.Synthesized app;
+    private static Template dev;
+    private static Template pipeline;
+
+    @BeforeAll
+    static void synthesize() {
+        app = TestApps.synth(outdir, Map.ofEntries(
+                Map.entry("prodEnabled", false),
+                Map.entry("namePrefix", "orders"),
+                Map.entry("databaseName", "orders"),
+                Map.entry("architecture", "x86_64"),
+                Map.entry("natGateways", 1),
+                Map.entry("migratorTimeoutMinutes", "15"),
+                Map.entry("migratorMemoryMb", 2048),
+                Map.entry("logRetentionDays", 90),
+                Map.entry("devMinCapacity", 1),
+                Map.entry("devMaxCapacity", 8),
+                Map.entry("engineVersion", "16.13"),
+                Map.entry("backupRetentionDays", 14),
+                Map.entry("deployId", "commit-0123abc")));
+        dev = Template.fromStack(app.stack("dev"));
+        pipeline = Template.fromStack(app.pipeline());
+    }
+
+    @Test
+    void withoutProdThePipelineHasOneStageAndNoApproval() {
+        assertThat(app.pipeline().getStages()).hasSize(1);
+        assertThat(pipeline.toJSON().toString()).doesNotContain("Manual", "orders-prod");
+    }
+
+    @Test
+    void namesFollowTheNamePrefixAndTheApplicationUserTheDatabaseName() {
+        assertThat(app.stack("dev").getStackName()).isEqualTo("orders-dev");
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "orders-dev-migrator"));
+        dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of("DBClusterIdentifier", "orders-dev",
+                "DatabaseName", "orders"));
+        dev.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
+                Match.objectLike(Map.of("SecretStringTemplate", "{\"username\":\"orders_app\"}"))));
+    }
+
+    @Test
+    void anX86MigratorIsBuiltAndPublishedForX86() {
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("x86_64"),
+                "MemorySize", 2048, "Timeout", 900));
+        assertThat(pipeline.toJSON().toString()).doesNotContain("ARM_CONTAINER");
+    }
+
+    @Test
+    void aFifteenMinuteFunctionGetsALongerServiceTimeoutAndReadTimeout() {
+        dev.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("ServiceTimeout", "960",
+                "DeployId", "commit-0123abc"));
+        assertThat(pipeline.toJSON().toString()).contains("READ_TIMEOUT", "Value=960");
+    }
+
+    @Test
+    void natGatewaysGiveTheWorkloadEgressSubnets() {
+        dev.resourceCountIs("AWS::EC2::NatGateway", 1);
+        dev.hasResourceProperties("AWS::EC2::Subnet", Map.of("Tags", Match.arrayWith(List.of(
+                Map.of("Key", "aws-cdk:subnet-type", "Value", "Private")))));
+    }
+
+    @Test
+    void capacityEngineBackupsAndRetentionComeFromContext() {
+        dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of(
+                "EngineVersion", "16.13",
+                "BackupRetentionPeriod", 14,
+                "ServerlessV2ScalingConfiguration", Map.of("MinCapacity", 1, "MaxCapacity", 8)));
+        dev.hasResourceProperties("AWS::RDS::DBClusterParameterGroup", Map.of("Family", "aurora-postgresql16"));
+        dev.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90));
+    }
+}

@@ -1,0 +1,50 @@
+package io.skylift.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The files around the app that {@code npx cdk synth} relies on. */
+class RepositoryFilesTest {
+
+    @Test
+    void cdkJsonRunsTheInfraModuleThroughTheMavenWrapper() throws IOException {
+        Map<String, Object> cdkJson = TestApps.readJson(TestApps.ROOT.resolve("cdk.json"));
+        // "sh ./mvnw": a source artifact unzipped by CodePipeline may have lost the executable bit.
+        assertThat(String.valueOf(cdkJson.get("app"))).startsWith("sh ./mvnw ").contains("infra/pom.xml", "exec:java");
+        assertThat(Files.readString(TestApps.ROOT.resolve("infra/pom.xml")))
+                .contains("<mainClass>" + SkyliftApp.class.getName() + "</mainClass>");
+    }
+
+    @Test
+    void packageJsonPinsTheCdkCliExactlyAndTheLockFileAgrees() {
+        Map<String, Object> packageJson = TestApps.readJson(TestApps.ROOT.resolve("package.json"));
+        assertThat(packageJson.get("devDependencies")).isEqualTo(Map.of("aws-cdk", "2.1148.1"));
+        assertThat(CdkCliVersion.read(TestApps.ROOT)).isEqualTo("2.1148.1");
+        Map<String, Object> lock = TestApps.readJson(TestApps.ROOT.resolve("package-lock.json"));
+        assertThat(String.valueOf(lock.get("packages"))).contains("node_modules/aws-cdk={version=2.1148.1");
+    }
+
+    @Test
+    void aVersionRangeIsNotAPin(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("package.json"), "{\"devDependencies\":{\"aws-cdk\":\"^2.1148.1\"}}");
+        assertThatThrownBy(() -> CdkCliVersion.read(dir)).hasMessageContaining("exact version");
+    }
+
+    @Test
+    void theRootIsFoundFromTheInfraModule() {
+        assertThat(RepositoryRoot.find(TestApps.ROOT.resolve("infra"))).isEqualTo(TestApps.ROOT);
+        assertThat(TestApps.ROOT.resolve("Dockerfile")).isRegularFile();
+    }
+
+    @Test
+    void outsideTheRepositoryTheRootIsNotFound(@TempDir Path dir) {
+        assertThatThrownBy(() -> RepositoryRoot.find(dir)).hasMessageContaining("cdk.json");
+    }
+}

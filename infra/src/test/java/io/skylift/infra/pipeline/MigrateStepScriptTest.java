@@ -1,0 +1,152 @@
+package io.skylift.infra.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the post-deploy step's commands under {@code sh -e} (as CodeBuild runs them: the first failing
+ * command fails the step) with the real {@code jq}, and an {@code aws} stand-in on the PATH that records
+ * its arguments and answers like {@code aws lambda invoke}: the status on stdout, the payload in the file.
+ */
+class MigrateStepScriptTest {
+
+    private static final String ARN = "arn:aws:lambda:eu-west-1:111111111111:function:skylift-dev-migrator";
+    private static final String OK = "{\"StatusCode\":200,\"ExecutedVersion\":\"$LATEST\"}";
+    private static final String FUNCTION_ERROR =
+            "{\"StatusCode\":200,\"FunctionError\":\"Unhandled\",\"ExecutedVersion\":\"$LATEST\"}";
+    private static final String MIGRATED = "{\"command\":\"migrate\",\"success\":true,\"schemaVersion\":\"4\","
+            + "\"migrationsApplied\":2,\"applied\":[],\"pending\":[],\"durationMs\":812}";
+    private static final String INFO = "{\"command\":\"info\",\"success\":true,\"schemaVersion\":\"4\","
+            + "\"applied\":[{\"version\":\"1\",\"description\":\"create customers\",\"script\":\"V1__create_customers.sql\","
+            + "\"state\":\"Success\",\"installedOn\":\"2026-01-02T03:04:05Z\"},{\"version\":null,\"description\":\"totals\","
+            + "\"script\":\"R__customer_order_totals.sql\",\"state\":\"Success\",\"installedOn\":\"2026-01-02T03:04:06Z\"}],"
+            + "\"pending\":[{\"version\":\"5\",\"description\":\"next\",\"script\":\"V5__next.sql\"}],\"durationMs\":40}";
+
+    @TempDir
+    static Path bin;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void installAwsStandIn() throws IOException {
+        Assumptions.assumeTrue(onPath("jq"), "jq is on CodeBuild's standard image; this machine has none");
+        Path aws = bin.resolve("aws");
+        Files.writeString(aws, String.join("\n",
+                "#!/bin/sh",
+                "echo \"$*\" >> \"$CALLS\"",
+                "payload=''; out=''",
+                "while [ $# -gt 0 ]; do",
+                "  case \"$1\" in",
+                "    --payload) payload=\"$2\"; shift 2 ;;",
+                "    --region|--function-name|--cli-binary-format|--cli-read-timeout) shift 2 ;;",
+                "    lambda|invoke) shift ;;",
+                "    *) out=\"$1\"; shift ;;",
+                "  esac",
+                "done",
+                "case \"$payload\" in",
+                "  *migrate*) printf '%s' \"$MIGRATE_RESULT\" > \"$out\"; printf '%s\\n' \"$MIGRATE_STATUS\" ;;",
+                "  *info*) printf '%s' \"$INFO_RESULT\" > \"$out\"; printf '%s\\n' \"$INFO_STATUS\" ;;",
+                "  *) echo \"unexpected payload $payload\" >&2; exit 2 ;;",
+                "esac",
+                ""), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void aSuccessfulMigrationPassesAndPrintsTheSchemaHistory() throws Exception {
+        Run run = run(OK, MIGRATED, OK, INFO);
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains("Schema version: 4", "History:",
+                "  1  Success  2026-01-02T03:04:05Z  V1__create_customers.sql",
+                "  R  Success  2026-01-02T03:04:06Z  R__customer_order_totals.sql",
+                "Pending: 1", "  5  V5__next.sql");
+        List<String> calls = Files.readAllLines(work.resolve("calls.log"));
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).isEqualTo("lambda invoke --region eu-west-1 --function-name " + ARN
+                + " --cli-binary-format raw-in-base64-out --cli-read-timeout 660"
+                + " --payload {\"command\":\"migrate\"} migrate.json");
+        assertThat(calls.get(1)).contains("--payload {\"command\":\"info\"} info.json");
+    }
+
+    @Test
+    void aFunctionErrorFailsTheStepBeforeAskingForTheHistory() throws Exception {
+        Run run = run(FUNCTION_ERROR,
+                "{\"errorMessage\":\"Migration V3__create_orders.sql failed: SQL State 42P07\"}", OK, INFO);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).as("the function's error is shown").contains("V3__create_orders.sql failed");
+        assertThat(run.stderr()).contains("FunctionError");
+        assertThat(Files.readAllLines(work.resolve("calls.log"))).hasSize(1);
+    }
+
+    @Test
+    void aResultWithoutSuccessTrueFailsTheStep() throws Exception {
+        Run run = run(OK, "{\"command\":\"migrate\",\"success\":false}", OK, INFO);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stderr()).contains("did not report success");
+    }
+
+    @Test
+    void aResultThatIsNotJsonFailsTheStep() throws Exception {
+        Run run = run(OK, "Task timed out", OK, INFO);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+    }
+
+    @Test
+    void aFailingInfoFailsTheStep() throws Exception {
+        Run run = run(OK, MIGRATED, FUNCTION_ERROR, "{\"errorMessage\":\"connection refused\"}");
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("connection refused");
+        assertThat(run.stderr()).contains("schema history failed");
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run run(String migrateStatus, String migrateResult, String infoStatus, String infoResult) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-e", "-c", String.join("\n", MigrateStep.commands()))
+                .directory(work.toFile());
+        Map<String, String> env = builder.environment();
+        Map<String, String> values = new HashMap<>(Map.of(
+                MigrateStep.FUNCTION_ARN_VARIABLE, ARN,
+                "READ_TIMEOUT", "660",
+                "CALLS", work.resolve("calls.log").toString(),
+                "MIGRATE_STATUS", migrateStatus, "MIGRATE_RESULT", migrateResult,
+                "INFO_STATUS", infoStatus, "INFO_RESULT", infoResult));
+        values.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.putAll(values);
+        builder.redirectOutput(work.resolve("stdout").toFile()).redirectError(work.resolve("stderr").toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the commands finish").isTrue();
+        return new Run(process.exitValue(), Files.readString(work.resolve("stdout")),
+                Files.readString(work.resolve("stderr")));
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

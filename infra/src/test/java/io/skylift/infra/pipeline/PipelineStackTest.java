@@ -1,0 +1,243 @@
+package io.skylift.infra.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.skylift.infra.TestApps;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The pipeline, synthesized twice: as cloned (cdk.json's context only) and as configured for a
+ * repository connection with prod in another account and region.
+ */
+class PipelineStackTest {
+
+    @TempDir
+    static Path defaultOut;
+    @TempDir
+    static Path connectedOut;
+
+    private static TestApps.Synthesized cloned;
+    private static Template clonedPipeline;
+    private static TestApps.Synthesized connected;
+    private static Template pipeline;
+
+    @BeforeAll
+    static void synthesize() {
+        cloned = TestApps.synth(defaultOut, Map.of());
+        clonedPipeline = Template.fromStack(cloned.pipeline());
+        Map<String, Object> context = new HashMap<>(TestApps.CONNECTED);
+        context.putAll(Map.of("pipelineAccount", "111111111111", "pipelineRegion", "eu-west-1",
+                "prodAccount", "222222222222", "prodRegion", "us-east-1"));
+        connected = TestApps.synth(connectedOut, context);
+        pipeline = Template.fromStack(connected.pipeline());
+    }
+
+    @Test
+    void theTopLevelIsOnePipelineStackOfTypeV2() {
+        pipeline.resourceCountIs("AWS::CodePipeline::Pipeline", 1);
+        pipeline.hasResourceProperties("AWS::CodePipeline::Pipeline", Map.of("PipelineType", "V2", "Name", "skylift"));
+        assertThat(connected.pipeline().getStackName()).isEqualTo("skylift-pipeline");
+    }
+
+    @Test
+    void theSourceIsTheConfiguredRepositoryConnectionAndBranch() {
+        Map<String, Object> source = action("Source", "CodeStarSourceConnection");
+        assertThat(configuration(source))
+                .containsEntry("ConnectionArn", "arn:aws:codestar-connections:eu-west-1:111111111111:connection/abcd-1234")
+                .containsEntry("FullRepositoryId", "acme/orders")
+                .containsEntry("BranchName", "release");
+        pipeline.resourceCountIs("AWS::CodeStarConnections::Connection", 0);
+    }
+
+    @Test
+    void withoutAConnectionArnTheStackCreatesAConnectionToComplete() {
+        clonedPipeline.hasResourceProperties("AWS::CodeStarConnections::Connection", Map.of(
+                "ConnectionName", "skylift", "ProviderType", "GitHub"));
+        Annotations.fromStack(cloned.pipeline()).hasWarning("*", Match.stringLikeRegexp(".*'repository' is not set.*"));
+    }
+
+    @Test
+    void synthBuildsWithJava21AndThePinnedCdkCliWithDockerEnabled() {
+        Map<String, Object> project = project("Pipeline/Build/Synth/CdkBuildProject");
+        String buildSpec = buildSpec(project);
+        assertThat(buildSpec).contains("\"npm ci\",\n        \"npx cdk synth\"", "\"java\": \"corretto21\"",
+                "\"base-directory\": \"cdk.out\"");
+        assertThat(environment(project)).containsEntry("PrivilegedMode", true);
+    }
+
+    @Test
+    void selfMutationInstallsTheCliThatPackageJsonPins() {
+        assertThat(buildSpec(project("Pipeline/UpdatePipeline/SelfMutation")))
+                .contains("npm install -g aws-cdk@2.1148.1");
+    }
+
+    @Test
+    void theArm64ImageIsPublishedFromAnArmBuildHost() {
+        Map<String, Object> project = project("Pipeline/Assets/DockerAsset1");
+        assertThat(environment(project)).containsEntry("Type", "ARM_CONTAINER").containsEntry("PrivilegedMode", true);
+    }
+
+    @Test
+    void devDeploysFirstThenProdBehindAManualApproval() {
+        List<String> stages = stages().stream().map(s -> (String) s.get("Name")).toList();
+        assertThat(stages).containsSubsequence("Source", "Build", "UpdatePipeline", "Assets", "Dev", "Prod");
+        List<Map<String, Object>> prod = actions("Prod");
+        assertThat(prod.get(0)).containsEntry("Name", "PromoteProd");
+        assertThat(provider(prod.get(0))).isEqualTo("Manual");
+        assertThat(runOrder(prod.get(0))).as("approval before the prod deploy")
+                .isLessThan(runOrder(actionNamed("Prod", "skylift-prod.Deploy")));
+        assertThat(actions("Dev")).noneMatch(a -> provider(a).equals("Manual"));
+    }
+
+    @Test
+    void prodDeploysToItsOwnAccountAndRegionWithRotatedCrossAccountKeys() {
+        assertThat(configuration(actionNamed("Prod", "skylift-prod.Prepare")).get("RoleArn").toString())
+                .contains("cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1");
+        pipeline.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
+        assertThat(connected.stack("prod").getAccount()).isEqualTo("222222222222");
+        assertThat(connected.stack("prod").getRegion()).isEqualTo("us-east-1");
+        Template.fromStack(connected.stack("prod")).hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "Action", "lambda:InvokeFunction", "Principal", "111111111111"));
+        Template.fromStack(connected.stack("dev")).resourceCountIs("AWS::Lambda::Permission", 0);
+    }
+
+    @Test
+    void namingAccountsAndRegionsStillNeedsNoLookup() {
+        assertThat(connected.assembly().getManifest().getMissing()).as("context lookups").isNullOrEmpty();
+    }
+
+    @Test
+    void afterEachDeployAStepInvokesThatStagesMigratorWithItsArnFromTheStageOutput() {
+        for (String stage : List.of("Dev", "Prod")) {
+            Map<String, Object> step = actionNamed(stage, "Migrate" + stage);
+            assertThat(runOrder(step)).as("migrate step after the deploy")
+                    .isGreaterThan(runOrder(actionNamed(stage, "skylift-" + stage.toLowerCase() + ".Deploy")));
+            assertThat(configuration(step).get("EnvironmentVariables").toString())
+                    .contains("\"name\":\"MIGRATOR_FUNCTION_ARN\"", ".MigratorFunctionArn}");
+            Map<String, Object> project = project("Pipeline/Pipeline/" + stage + "/Migrate" + stage + "/Migrate" + stage);
+            assertThat(buildSpec(project)).contains(jsonArray(MigrateStep.commands()));
+            assertThat(environment(project).get("EnvironmentVariables").toString())
+                    .contains("Name=READ_TIMEOUT", "Value=660", "Name=AWS_MAX_ATTEMPTS", "Value=1");
+        }
+    }
+
+    @Test
+    void theMigrateStepInvokesWithTheRawJsonPayloadAndALongReadTimeout() {
+        String commands = String.join("\n", MigrateStep.commands());
+        assertThat(commands)
+                .contains("aws lambda invoke", "--cli-binary-format raw-in-base64-out",
+                        "--payload '{\"command\":\"migrate\"}'", "--payload '{\"command\":\"info\"}'",
+                        "--cli-read-timeout \"$READ_TIMEOUT\"", "FunctionError", ".success == true");
+    }
+
+    @Test
+    void eachMigrateStepMayInvokeOnlyItsOwnStagesMigrator() {
+        Map<String, String> expected = Map.of(
+                "Dev", "arn:aws:lambda:eu-west-1:111111111111:function:skylift-dev-migrator",
+                "Prod", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator");
+        List<Object> lambdaResources = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> policy : pipeline.findResources("AWS::IAM::Policy").entrySet()) {
+            for (Map<String, Object> statement : statements(policy.getValue())) {
+                if (statement.get("Action").toString().contains("lambda:")) {
+                    assertThat(statement.get("Action")).isEqualTo("lambda:InvokeFunction");
+                    String stage = policy.getKey().contains("MigrateDev") ? "Dev" : "Prod";
+                    assertThat(policy.getKey()).contains("Migrate" + stage);
+                    assertThat(statement.get("Resource")).isEqualTo(expected.get(stage));
+                    lambdaResources.add(statement.get("Resource"));
+                }
+            }
+        }
+        assertThat(lambdaResources).containsExactlyInAnyOrderElementsOf(expected.values());
+    }
+
+    @Test
+    void anEnvironmentAgnosticPipelineNamesTheFunctionInItsOwnAccountAndRegion() {
+        List<Object> resources = new ArrayList<>();
+        clonedPipeline.findResources("AWS::IAM::Policy").values().forEach(p -> statements(p).stream()
+                .filter(s -> s.get("Action").toString().contains("lambda:"))
+                .forEach(s -> resources.add(s.get("Resource"))));
+        assertThat(resources).hasSize(2).allSatisfy(r -> assertThat(r.toString())
+                .contains("AWS::Region", "AWS::AccountId").containsPattern("function:skylift-(dev|prod)-migrator"));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> stages() {
+        Map<String, Object> resource = pipeline.findResources("AWS::CodePipeline::Pipeline").values().iterator().next();
+        return (List<Map<String, Object>>) ((Map<String, Object>) resource.get("Properties")).get("Stages");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> actions(String stage) {
+        return stages().stream().filter(s -> stage.equals(s.get("Name"))).findFirst()
+                .map(s -> (List<Map<String, Object>>) s.get("Actions"))
+                .orElseThrow(() -> new AssertionError("no stage " + stage));
+    }
+
+    private static Map<String, Object> actionNamed(String stage, String name) {
+        return actions(stage).stream().filter(a -> name.equals(a.get("Name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no action " + name + " in " + stage));
+    }
+
+    private static Map<String, Object> action(String stage, String provider) {
+        return actions(stage).stream().filter(a -> provider.equals(provider(a))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + provider + " action in " + stage));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String provider(Map<String, Object> action) {
+        return (String) ((Map<String, Object>) action.get("ActionTypeId")).get("Provider");
+    }
+
+    private static int runOrder(Map<String, Object> action) {
+        return ((Number) action.get("RunOrder")).intValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> configuration(Map<String, Object> action) {
+        return (Map<String, Object>) action.get("Configuration");
+    }
+
+    private static Map<String, Object> project(String pathPart) {
+        List<Map<String, Object>> projects = pipeline.findResources("AWS::CodeBuild::Project").values().stream()
+                .filter(p -> String.valueOf(p.get("Metadata")).contains(pathPart + "/Resource"))
+                .toList();
+        assertThat(projects).as("CodeBuild project at " + pathPart).hasSize(1);
+        return projects.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String buildSpec(Map<String, Object> project) {
+        Map<String, Object> properties = (Map<String, Object>) project.get("Properties");
+        return String.valueOf(((Map<String, Object>) properties.get("Source")).get("BuildSpec"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(Map<String, Object> project) {
+        return (Map<String, Object>) ((Map<String, Object>) project.get("Properties")).get("Environment");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(Map<String, Object> policy) {
+        Map<String, Object> document = (Map<String, Object>) ((Map<String, Object>) policy.get("Properties"))
+                .get("PolicyDocument");
+        return (List<Map<String, Object>>) document.get("Statement");
+    }
+
+    // The commands as the buildspec JSON lists them (CDK prints it with two-space indentation).
+    private static String jsonArray(List<String> commands) {
+        return String.join(",\n        ", commands.stream()
+                .map(c -> "\"" + c.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+    }
+}
