@@ -16,4 +16,12 @@ COPY --from=build /build/function/target/classes ${LAMBDA_TASK_ROOT}/
 COPY --from=build /build/function/target/dependency ${LAMBDA_TASK_ROOT}/lib/
 # The function's default Flyway location is filesystem:${LAMBDA_TASK_ROOT}/migrations.
 COPY migrations ${LAMBDA_TASK_ROOT}/migrations/
+# Class-data sharing: a training run writes the classes a deploy loads (parsed, verified) to an archive that every
+# cold start then maps instead of loading them from the jars. It starts the runtime through the image's own entry
+# point, so the JVM's command line and class path are exactly Lambda's (the archive is only used when they match),
+# and needs no database: TrainingRun answers as the Runtime API and Secrets Manager itself.
+RUN java -cp "/var/task:/var/task/lib/*" io.skylift.migrator.training.TrainingRun /var/task/skylift-cds.jsa \
+        /lambda-entrypoint.sh io.skylift.migrator.training.TrainingHandler::handleRequest
+# The archive, from the first invocation on; -Xshare:auto runs without it (only slower) if it cannot be used.
+ENV JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=/var/task/skylift-cds.jsa -Xshare:auto"
 CMD ["io.skylift.migrator.MigratorHandler::handleRequest"]

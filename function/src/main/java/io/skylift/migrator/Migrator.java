@@ -13,6 +13,7 @@ import io.skylift.migrator.migration.MigrationProgress;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
+import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
 import io.skylift.migrator.secrets.PlaceholderValues;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * invocations), connects (retrying while Aurora resumes), runs Flyway under the watchdog, and closes every
  * connection it opened. When the database refuses the cached credentials (the secret was rotated) it reads the
  * secret again, once.
+ *
+ * <p>A plain {@code migrate} is first answered by {@link UpToDateCheck} from one query on the probe connection;
+ * Flyway (built on first use, since most deploys never need it) runs only when that check cannot prove the
+ * database up to date.
  */
 public final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
@@ -38,15 +44,16 @@ public final class Migrator {
     private final Settings settings;
     private final CachingSecretSource secrets;
     private final ConnectRetryPolicy retryPolicy;
-    private final MigrationRunner runner;
+    private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
+    private MigrationRunner runner;
     private volatile Redactor redactor;
 
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
-        this.runner = new MigrationRunner(settings);
+        this.upToDateCheck = UpToDateCheck.forSettings(settings);
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
     }
@@ -113,13 +120,30 @@ public final class Migrator {
             previous.close();
         }
         // Connect once before Flyway does: an authentication failure then surfaces as ours (for the rotation
-        // retry), and waiting for a resuming Aurora happens here, inside the deadline.
+        // retry), and waiting for a resuming Aurora happens here, inside the deadline. The same connection answers
+        // a no-op migrate without Flyway when it can.
+        Optional<MigrationReport> upToDate = Optional.empty();
         try (Connection probe = connector.connect()) {
-            probe.isValid(1);
+            if (upToDateCheck.isPresent()
+                    && UpToDateCheck.handles(request.command(), request.target(), request.baselineVersion())) {
+                upToDate = upToDateCheck.get().upToDate(probe, placeholders);
+            } else {
+                probe.isValid(1);
+            }
         } catch (SQLException e) {
             // closing a probe connection that worked cannot affect the run
         }
-        return runner.run(request, connector.dataSource(), placeholders, progress);
+        if (upToDate.isPresent()) {
+            return upToDate.get();
+        }
+        return runner().run(request, connector.dataSource(), placeholders, progress);
+    }
+
+    private synchronized MigrationRunner runner() {
+        if (runner == null) {
+            runner = new MigrationRunner(settings);
+        }
+        return runner;
     }
 
     private static void ifPresent(AtomicReference<DatabaseConnector> ref,

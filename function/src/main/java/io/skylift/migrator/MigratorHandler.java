@@ -17,6 +17,7 @@ import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.invocation.InvalidInvocationException;
 import io.skylift.migrator.invocation.Invocation;
 import io.skylift.migrator.invocation.InvocationParser;
+import io.skylift.migrator.json.JsonWriter;
 import io.skylift.migrator.migration.MigrationFailedException;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.observability.InvocationLog;
@@ -30,6 +31,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +62,7 @@ public final class MigratorHandler implements RequestStreamHandler {
 
     /** Used by Lambda: the process environment, Secrets Manager, a real HTTP client. */
     public MigratorHandler() {
-        this(System.getenv(), new SecretsManagerSource(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+        this(System.getenv(), new SecretsManagerSource().prepare(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
     }
 
     public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,
@@ -123,7 +125,7 @@ public final class MigratorHandler implements RequestStreamHandler {
         log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, report.command(), "SUCCESS",
                 report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
                 millisSince(start), null));
-        Json.MAPPER.writeValue(output, report);
+        output.write(JsonWriter.write(report).getBytes(StandardCharsets.UTF_8));
     }
 
     private synchronized Migrator migrator() {

@@ -1,9 +1,8 @@
 package io.skylift.migrator.cloudformation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.skylift.migrator.Json;
+import io.skylift.migrator.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -58,7 +57,7 @@ public record CloudFormationResponse(String status, String reason, String physic
     }
 
     private byte[] render(String fittedReason) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+        Map<String, Object> json = new LinkedHashMap<>();
         json.put("Status", status);
         if (fittedReason != null) {
             json.put("Reason", fittedReason);
@@ -67,12 +66,7 @@ public record CloudFormationResponse(String status, String reason, String physic
         json.put("StackId", stackId);
         json.put("RequestId", requestId);
         json.put("LogicalResourceId", logicalResourceId);
-        ObjectNode dataNode = json.putObject("Data");
-        data.forEach(dataNode::put);
-        try {
-            return Json.MAPPER.writeValueAsString(json).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render a JSON tree of strings", e);
-        }
+        json.put("Data", new LinkedHashMap<>(data));
+        return JsonWriter.write(json).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,26 +16,45 @@ import org.slf4j.LoggerFactory;
  * PUTs an answer to a pre-signed {@code ResponseURL}. Retries with backoff on connection errors and 5xx, checks
  * for 2xx, and stops at the deadline. Sends a {@code Content-Length} and no {@code Content-Type}: the URL was
  * signed without one, and S3 rejects a request whose headers differ from the signature.
+ *
+ * <p>The HTTP client is built on the first answer: direct invocations never send one, and building it (a selector
+ * thread and its classes) would cost every cold start tens of milliseconds.
  */
 public final class ResponseSender {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseSender.class);
 
-    private final HttpClient client;
+    private final Supplier<HttpClient> clientFactory;
+    private HttpClient client;
     private final int maxAttempts;
     private final Duration initialBackoff;
 
     /** Up to 6 attempts, backoff from 250 ms doubling. */
     public ResponseSender() {
-        this(HttpClient.newBuilder()
+        this(() -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build(), 6, Duration.ofMillis(250));
     }
 
     public ResponseSender(HttpClient client, int maxAttempts, Duration initialBackoff) {
-        this.client = Objects.requireNonNull(client, "client must not be null");
+        this(constant(Objects.requireNonNull(client, "client must not be null")), maxAttempts, initialBackoff);
+    }
+
+    private ResponseSender(Supplier<HttpClient> clientFactory, int maxAttempts, Duration initialBackoff) {
+        this.clientFactory = clientFactory;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff must not be null");
+    }
+
+    private static Supplier<HttpClient> constant(HttpClient client) {
+        return () -> client;
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = clientFactory.get();
+        }
+        return client;
     }
 
     /**
@@ -55,7 +75,7 @@ public final class ResponseSender {
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             String problem;
             try {
-                HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = client().send(request, HttpResponse.BodyHandlers.discarding());
                 int status = response.statusCode();
                 if (status / 100 == 2) {
                     return true;

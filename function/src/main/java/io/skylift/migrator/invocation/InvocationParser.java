@@ -1,13 +1,11 @@
 package io.skylift.migrator.invocation;
 
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.skylift.migrator.Json;
-import java.io.IOException;
+import io.skylift.migrator.json.JsonReader;
+import io.skylift.migrator.json.JsonSyntaxException;
+import io.skylift.migrator.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,40 +25,39 @@ public final class InvocationParser {
             List.of("RequestType", "ResponseURL", "StackId", "RequestId", "LogicalResourceId");
 
     public Invocation parse(byte[] payload) {
-        JsonNode root = readTree(payload);
-        if (root.has("RequestType")) {
-            return cloudFormation((ObjectNode) root);
+        Map<String, Object> root = readTree(payload);
+        if (root.containsKey("RequestType")) {
+            return cloudFormation(root);
         }
-        return direct((ObjectNode) root);
+        return direct(root);
     }
 
-    private static JsonNode readTree(byte[] payload) {
-        if (payload.length == 0 || new String(payload, StandardCharsets.UTF_8).isBlank()) {
-            return Json.MAPPER.createObjectNode();
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readTree(byte[] payload) {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return new LinkedHashMap<>();
         }
-        JsonNode root;
+        Object root;
         try {
-            root = Json.MAPPER.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInvocationException("The payload is not valid JSON ("
-                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + "): " + USAGE, e);
-        } catch (IOException e) {
-            throw new InvalidInvocationException("The payload could not be read: " + e.getMessage(), e);
+            root = JsonReader.parse(text);
+        } catch (JsonSyntaxException e) {
+            throw new InvalidInvocationException("The payload is not valid JSON (" + e.getMessage() + " at line "
+                    + e.line() + ", column " + e.column() + "): " + USAGE, e);
         }
-        if (root == null || root.isNull() || root.isMissingNode()) {
-            return Json.MAPPER.createObjectNode();
+        if (root == null) {
+            return new LinkedHashMap<>();
         }
-        if (!root.isObject()) {
-            throw new InvalidInvocationException("The payload is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)
+        if (!(root instanceof Map)) {
+            throw new InvalidInvocationException("The payload is a JSON " + JsonReader.typeName(root).toLowerCase(Locale.ROOT)
                     + ", not an object: " + USAGE);
         }
-        return root;
+        return (Map<String, Object>) root;
     }
 
-    private static DirectRequest direct(ObjectNode root) {
+    private static DirectRequest direct(Map<String, Object> root) {
         List<String> unknown = new ArrayList<>();
-        root.fieldNames().forEachRemaining(name -> {
+        root.keySet().forEach(name -> {
             if (!DIRECT_FIELDS.contains(name)) {
                 unknown.add(name);
             }
@@ -69,30 +66,30 @@ public final class InvocationParser {
             throw new InvalidInvocationException("Unknown field(s) " + unknown + " in the payload: " + USAGE);
         }
         Command command = Command.MIGRATE;
-        JsonNode commandNode = root.get("command");
-        if (commandNode != null && !commandNode.isNull()) {
-            String name = commandNode.isTextual() ? commandNode.asText().trim() : commandNode.toString();
+        Object commandNode = root.get("command");
+        if (commandNode != null) {
+            String name = commandNode instanceof String text ? text.trim() : JsonWriter.write(commandNode);
             command = Command.fromWireName(name).orElseThrow(() -> new InvalidInvocationException(
                     "Unknown command '" + name + "': valid commands are " + Command.validNames()));
         }
         return new DirectRequest(command, text(root, "target"), text(root, "baselineVersion"));
     }
 
-    private static String text(ObjectNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+    private static String text(Map<String, Object> root, String field) {
+        Object node = root.get(field);
+        if (node == null) {
             return null;
         }
-        if (!node.isValueNode() || node.asText().isBlank()) {
+        if (node instanceof Map || node instanceof List || JsonReader.text(node).isBlank()) {
             throw new InvalidInvocationException("\"" + field + "\" must be a version such as \"3\" or \"2.1\"");
         }
-        return node.asText().trim();
+        return JsonReader.text(node).trim();
     }
 
-    private static CloudFormationRequest cloudFormation(ObjectNode root) {
+    private static CloudFormationRequest cloudFormation(Map<String, Object> root) {
         List<String> missing = new ArrayList<>();
         for (String field : CLOUDFORMATION_FIELDS) {
-            if (!root.hasNonNull(field) || root.get(field).asText().isBlank()) {
+            if (root.get(field) == null || JsonReader.text(root.get(field)).isBlank()) {
                 missing.add(field);
             }
         }
@@ -101,23 +98,21 @@ public final class InvocationParser {
                     + ": it cannot be answered");
         }
         CloudFormationCustomResourceEvent event = new CloudFormationCustomResourceEvent();
-        event.setRequestType(root.get("RequestType").asText());
-        event.setResponseUrl(root.get("ResponseURL").asText());
-        event.setStackId(root.get("StackId").asText());
-        event.setRequestId(root.get("RequestId").asText());
-        event.setLogicalResourceId(root.get("LogicalResourceId").asText());
-        event.setServiceToken(root.path("ServiceToken").asText(null));
-        event.setResourceType(root.path("ResourceType").asText(null));
-        event.setPhysicalResourceId(root.path("PhysicalResourceId").asText(null));
+        event.setRequestType(JsonReader.text(root.get("RequestType")));
+        event.setResponseUrl(JsonReader.text(root.get("ResponseURL")));
+        event.setStackId(JsonReader.text(root.get("StackId")));
+        event.setRequestId(JsonReader.text(root.get("RequestId")));
+        event.setLogicalResourceId(JsonReader.text(root.get("LogicalResourceId")));
+        event.setServiceToken(JsonReader.text(root.get("ServiceToken")));
+        event.setResourceType(JsonReader.text(root.get("ResourceType")));
+        event.setPhysicalResourceId(JsonReader.text(root.get("PhysicalResourceId")));
         event.setResourceProperties(map(root.get("ResourceProperties")));
         event.setOldResourceProperties(map(root.get("OldResourceProperties")));
         return new CloudFormationRequest(event);
     }
 
-    private static Map<String, Object> map(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return null;
-        }
-        return Json.MAPPER.convertValue(node, new TypeReference<Map<String, Object>>() { });
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node) {
+        return node instanceof Map ? (Map<String, Object>) node : null;
     }
 }

@@ -1,6 +1,9 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.json.JsonWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,12 +22,28 @@ import java.util.Objects;
  */
 public record MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
                               int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
-                              List<String> messages, long durationMs) {
+                              List<String> messages, long durationMs) implements JsonWriter.JsonWritable {
     public MigrationReport {
         Objects.requireNonNull(command, "command must not be null");
         applied = List.copyOf(applied);
         pending = List.copyOf(pending);
         messages = List.copyOf(messages);
+    }
+
+    /** The JSON a direct caller receives: every component, in order, nulls included. */
+    @Override
+    public Map<String, Object> toJsonValue() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", command);
+        json.put("success", success);
+        json.put("schemaVersion", schemaVersion);
+        json.put("previousSchemaVersion", previousSchemaVersion);
+        json.put("migrationsApplied", migrationsApplied);
+        json.put("applied", applied);
+        json.put("pending", pending);
+        json.put("messages", messages);
+        json.put("durationMs", durationMs);
+        return json;
     }
 
     public MigrationReport withDuration(long millis) {

@@ -1,6 +1,9 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.json.JsonWriter;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateOutput;
 
@@ -15,7 +18,21 @@ import org.flywaydb.core.api.output.MigrateOutput;
  * @param installedOn     ISO-8601 instant, null when not applied
  */
 public record MigrationSummary(String version, String description, String script, String type, String state,
-                               Integer executionTimeMs, String installedOn) {
+                               Integer executionTimeMs, String installedOn) implements JsonWriter.JsonWritable {
+
+    /** Every component, in order, nulls included. */
+    @Override
+    public Map<String, Object> toJsonValue() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("version", version);
+        json.put("description", description);
+        json.put("script", script);
+        json.put("type", type);
+        json.put("state", state);
+        json.put("executionTimeMs", executionTimeMs);
+        json.put("installedOn", installedOn);
+        return json;
+    }
 
     static MigrationSummary of(MigrationInfo info) {
         Date installedOn = info.getInstalledOn();

@@ -1,10 +1,10 @@
 package io.skylift.migrator.observability;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.skylift.migrator.Json;
+import io.skylift.migrator.json.JsonWriter;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -36,8 +36,8 @@ public final class InvocationLog {
         stream.flush();
     }
 
-    private static ObjectNode summary(InvocationRecord r) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+    private static Map<String, Object> summary(InvocationRecord r) {
+        Map<String, Object> json = new LinkedHashMap<>();
         json.put("level", r.failed() ? "ERROR" : "INFO");
         json.put("message", "skylift invocation " + r.outcome());
         json.put("requestId", r.requestId());
@@ -54,17 +54,17 @@ public final class InvocationLog {
         return json;
     }
 
-    private ObjectNode metrics(InvocationRecord r) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        ObjectNode aws = json.putObject("_aws");
-        aws.put("Timestamp", System.currentTimeMillis());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+    private Map<String, Object> metrics(InvocationRecord r) {
+        Map<String, Object> directive = new LinkedHashMap<>();
         directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add("FunctionName");
-        ArrayNode metrics = directive.putArray("Metrics");
-        metrics.addObject().put("Name", "MigrationsApplied").put("Unit", "Count");
-        metrics.addObject().put("Name", "MigrationDuration").put("Unit", "Milliseconds");
-        metrics.addObject().put("Name", "MigrationFailed").put("Unit", "Count");
+        directive.put("Dimensions", List.of(List.of("FunctionName")));
+        directive.put("Metrics", List.of(metric("MigrationsApplied", "Count"),
+                metric("MigrationDuration", "Milliseconds"), metric("MigrationFailed", "Count")));
+        Map<String, Object> aws = new LinkedHashMap<>();
+        aws.put("Timestamp", System.currentTimeMillis());
+        aws.put("CloudWatchMetrics", List.of(directive));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("_aws", aws);
         json.put("FunctionName", functionName);
         json.put("MigrationsApplied", r.migrationsApplied());
         json.put("MigrationDuration", r.durationMs());
@@ -73,17 +73,20 @@ public final class InvocationLog {
         return json;
     }
 
-    private static void putIfSet(ObjectNode json, String field, String value) {
+    private static Map<String, Object> metric(String name, String unit) {
+        Map<String, Object> metric = new LinkedHashMap<>();
+        metric.put("Name", name);
+        metric.put("Unit", unit);
+        return metric;
+    }
+
+    private static void putIfSet(Map<String, Object> json, String field, String value) {
         if (value != null) {
             json.put(field, value);
         }
     }
 
-    private static String render(ObjectNode json) {
-        try {
-            return Json.MAPPER.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render a JSON tree", e);
-        }
+    private static String render(Map<String, Object> json) {
+        return JsonWriter.write(json);
     }
 }

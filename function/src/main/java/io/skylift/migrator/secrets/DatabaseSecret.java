@@ -1,10 +1,10 @@
 package io.skylift.migrator.secrets;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.skylift.migrator.Json;
-import java.io.IOException;
+import io.skylift.migrator.json.JsonReader;
+import io.skylift.migrator.json.JsonSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,22 +28,22 @@ public record DatabaseSecret(String username, String password, String host, int 
      * @throws SecretReadException naming the secret and the missing or malformed key, never a value
      */
     public static DatabaseSecret parse(String secretId, String secretString) {
-        JsonNode json;
+        Object parsed;
         try {
-            json = Json.MAPPER.readTree(secretString);
-        } catch (IOException e) {
+            parsed = JsonReader.parse(secretString);
+        } catch (JsonSyntaxException e) {
             // The parser's message can quote the secret's text: do not pass it on, nor the cause.
             throw new SecretReadException("Secret '" + secretId + "' is not JSON: store it in the RDS form "
                     + "{\"username\",\"password\",\"host\",\"port\",\"dbname\"}");
         }
-        if (json == null || !json.isObject()) {
+        if (!(parsed instanceof Map<?, ?> json)) {
             throw new SecretReadException("Secret '" + secretId + "' is not a JSON object: store it in the RDS "
                     + "form {\"username\",\"password\",\"host\",\"port\",\"dbname\"}");
         }
         List<String> missing = new ArrayList<>();
         for (String key : List.of("username", "password", "host", "port", "dbname")) {
-            JsonNode node = json.get(key);
-            if (node == null || node.isNull() || node.asText().isBlank()) {
+            Object node = json.get(key);
+            if (node == null || JsonReader.text(node).isBlank()) {
                 missing.add(key);
             }
         }
@@ -53,14 +53,13 @@ public record DatabaseSecret(String username, String password, String host, int 
         }
         int port;
         try {
-            port = Integer.parseInt(json.get("port").asText().trim());
+            port = Integer.parseInt(JsonReader.text(json.get("port")).trim());
         } catch (NumberFormatException e) {
             throw new SecretReadException("Secret '" + secretId + "' has a 'port' that is not a number");
         }
-        JsonNode engine = json.get("engine");
-        return new DatabaseSecret(json.get("username").asText(), json.get("password").asText(),
-                json.get("host").asText(), port, json.get("dbname").asText(),
-                engine == null || engine.isNull() ? null : engine.asText());
+        return new DatabaseSecret(JsonReader.text(json.get("username")), JsonReader.text(json.get("password")),
+                JsonReader.text(json.get("host")), port, JsonReader.text(json.get("dbname")),
+                JsonReader.text(json.get("engine")));
     }
 
     @Override

@@ -1,9 +1,8 @@
 package io.skylift.migrator.secrets;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.skylift.migrator.Json;
 import io.skylift.migrator.config.PlaceholderSecret;
-import java.io.IOException;
+import io.skylift.migrator.json.JsonReader;
+import io.skylift.migrator.json.JsonSyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,19 +26,19 @@ public final class PlaceholderValues {
     }
 
     private static String valueAt(PlaceholderSecret ref, String secret) {
-        JsonNode json;
+        Object json;
         try {
-            json = Json.MAPPER.readTree(secret);
-        } catch (IOException e) {
+            json = JsonReader.parse(secret);
+        } catch (JsonSyntaxException e) {
             throw new SecretReadException("Secret '" + ref.secretId() + "' (placeholder " + ref.placeholder()
                     + ") is not JSON, so it has no key '" + ref.jsonKey() + "': drop '#" + ref.jsonKey()
                     + "' to use the whole string");
         }
-        JsonNode value = json == null ? null : json.get(ref.jsonKey());
-        if (value == null || value.isNull() || !value.isValueNode()) {
+        Object value = json instanceof Map<?, ?> object ? object.get(ref.jsonKey()) : null;
+        if (value == null || value instanceof Map || value instanceof List) {
             throw new SecretReadException("Secret '" + ref.secretId() + "' (placeholder " + ref.placeholder()
                     + ") has no key '" + ref.jsonKey() + "'");
         }
-        return value.asText();
+        return JsonReader.text(value);
     }
 }

@@ -1,6 +1,8 @@
 package io.skylift.migrator.secrets;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -10,15 +12,19 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
- * Reads secrets with the AWS SDK's Secrets Manager client. The client is built on first use (a Delete event
- * never needs it) with the standard SDK configuration, so {@code AWS_REGION},
- * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's credentials work unchanged.
+ * Reads secrets with the AWS SDK's Secrets Manager client, built with the standard SDK configuration and the light
+ * URL-connection HTTP client, so {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's
+ * credentials work unchanged.
+ *
+ * <p>Building the client is a large part of a cold start (the SDK loads and initializes hundreds of classes).
+ * {@link #prepare()} starts it on a background thread, so it overlaps the runtime's own start and the parsing of the
+ * event; nothing waits for it until a secret is read, and a Delete event never does.
  */
 public final class SecretsManagerSource implements SecretSource {
     private final Supplier<SecretsManagerClient> clientFactory;
-    private SecretsManagerClient client;
+    private CompletableFuture<SecretsManagerClient> client;
 
-    /** Uses the standard SDK configuration and the light URL-connection HTTP client. */
+    /** The standard SDK configuration with the URL-connection HTTP client. */
     public SecretsManagerSource() {
         this(() -> SecretsManagerClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
@@ -28,6 +34,15 @@ public final class SecretsManagerSource implements SecretSource {
     /** For tests: a client pointed at a local endpoint. */
     public SecretsManagerSource(Supplier<SecretsManagerClient> clientFactory) {
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory must not be null");
+    }
+
+    /** Starts building the client in the background, if not started yet; returns at once. */
+    public synchronized SecretsManagerSource prepare() {
+        if (client == null) {
+            client = CompletableFuture.supplyAsync(clientFactory, runnable ->
+                    Thread.ofPlatform().daemon().name("skylift-sdk-init").start(runnable));
+        }
+        return this;
     }
 
     @Override
@@ -47,8 +62,9 @@ public final class SecretsManagerSource implements SecretSource {
             }
             throw new SecretReadException("Secret '" + secretId + "' could not be read (" + code + ")", e);
         } catch (SdkClientException e) {
-            throw new SecretReadException("Secrets Manager could not be reached to read '" + secretId + "': "
-                    + e.getMessage() + " (in a VPC without NAT, add a Secrets Manager interface endpoint)", e);
+            throw new SecretReadException("Secret '" + secretId + "' could not be read from Secrets Manager: "
+                    + e.getMessage() + " (in a VPC without NAT, add a Secrets Manager interface endpoint; outside "
+                    + "Lambda, set AWS_REGION and credentials)", e);
         }
         if (response.secretString() == null) {
             throw new SecretReadException("Secret '" + secretId + "' has no SecretString (binary secrets are "
@@ -57,10 +73,16 @@ public final class SecretsManagerSource implements SecretSource {
         return response.secretString();
     }
 
-    private synchronized SecretsManagerClient client() {
-        if (client == null) {
-            client = clientFactory.get();
+    private SecretsManagerClient client() {
+        CompletableFuture<SecretsManagerClient> building;
+        synchronized (this) {
+            building = prepare().client;
         }
-        return client;
+        try {
+            return building.join();
+        } catch (CompletionException e) {
+            // Building failed (no region, say): rethrow the SDK's own exception for read() to explain.
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 }

@@ -124,6 +124,11 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         }
     }
 
+    /** The child JVM's process id (e.g. to read its peak memory from {@code /proc/<pid>/status}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Whether the child is still running. */
     public boolean isAlive() {
         return process.isAlive();
@@ -180,7 +185,7 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         command.addAll(builder.jvmOptions);
         NativeLibrary.path().ifPresent(library -> command.add("-D" + JNI_PROPERTY + "=" + library));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(builder.classpath != null ? builder.classpath : System.getProperty("java.class.path"));
         command.add(RIC_MAIN);
         command.add(builder.handler);
         return command;
@@ -218,6 +223,7 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         private String functionName = "skylift-migrator";
         private Path workingDirectory;
         private Duration startupTimeout = Duration.ofSeconds(30);
+        private String classpath;
 
         private Builder(String handler) {
             this.handler = Objects.requireNonNull(handler, "handler must not be null");
@@ -251,6 +257,15 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         /** An extra JVM option for the child, e.g. {@code -Xmx256m} or {@code -Dkey=value}. */
         public Builder jvmOption(String option) {
             jvmOptions.add(Objects.requireNonNull(option, "option must not be null"));
+            return this;
+        }
+
+        /**
+         * The child's class path; default this JVM's. With the Runtime Interface Client's jars only, the handler
+         * is loaded from the working directory and its {@code lib/*.jar}, as in the Lambda image.
+         */
+        public Builder classpath(String classpath) {
+            this.classpath = Objects.requireNonNull(classpath, "classpath must not be null");
             return this;
         }
 

@@ -1,0 +1,304 @@
+package io.skylift.migrator.training;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.skylift.migrator.MigratorHandler;
+import io.skylift.migrator.cloudformation.ResponseSender;
+import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.ConnectRetryPolicy;
+import io.skylift.migrator.invocation.Command;
+import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.json.JsonReader;
+import io.skylift.migrator.json.JsonWriter;
+import io.skylift.migrator.migration.MigrationFailedException;
+import io.skylift.migrator.migration.MigrationProgress;
+import io.skylift.migrator.migration.MigrationReport;
+import io.skylift.migrator.migration.MigrationRunner;
+import io.skylift.migrator.migration.MigrationSummary;
+import io.skylift.migrator.migration.UpToDateCheck;
+import io.skylift.migrator.secrets.SecretsManagerSource;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.sql.DataSource;
+
+/**
+ * The handler of the image's class-data-sharing training run ({@link TrainingRun}), never of a deployed function:
+ * it drives the real code through the paths a deploy takes (a direct {@code migrate}, a CloudFormation event, the
+ * schema-history check, Flyway's start, the JSON answers) so their classes land in the archive. There is no
+ * database: connections fail, and the history check reads a stand-in connection.
+ */
+public final class TrainingHandler implements RequestStreamHandler {
+    static final String ENDPOINT_VARIABLE = "SKYLIFT_TRAINING_ENDPOINT";
+    static final String DB_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:training-db-AbCdEf";
+    static final String APP_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:training-app-GhIjKl";
+    static final String APP_SECRET_VALUE = "{\"username\":\"app\",\"password\":\"training\"}";
+    /** Nothing listens there: connecting fails at once. */
+    private static final int NO_DATABASE_PORT = 9;
+
+    static String databaseSecretValue() {
+        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":" + NO_DATABASE_PORT
+                + ",\"dbname\":\"training\",\"username\":\"training\",\"password\":\"training\"}";
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        input.readAllBytes();
+        String endpoint = System.getenv(ENDPOINT_VARIABLE);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("DB_SECRET_ARN", DB_SECRET);
+        env.put("PLACEHOLDER_SECRET_APP_PASSWORD", APP_SECRET + "#password");
+        env.put("DB_SSL_MODE", "disable");
+        env.put("DEADLINE_MARGIN_MS", "1000");
+        env.put("DB_CONNECT_TIMEOUT_SECONDS", "1");
+        MigratorHandler handler = new MigratorHandler(env, new SecretsManagerSource(), new ResponseSender(),
+                new ConnectRetryPolicy(Duration.ofMillis(20), Duration.ofMillis(40)));
+
+        invoke(handler, "{\"command\":\"migrate\"}");
+        invoke(handler, "{\"command\":\"info\"}");
+        invoke(handler, "{\"RequestType\":\"Delete\",\"ResponseURL\":\"" + endpoint + "/cloudformation\","
+                + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/training/1\","
+                + "\"RequestId\":\"training\",\"LogicalResourceId\":\"SchemaMigration\","
+                + "\"PhysicalResourceId\":\"skylift-training\",\"ResourceType\":\"Custom::SchemaMigration\","
+                + "\"ResourceProperties\":{\"DeployId\":\"1\"}}");
+
+        Settings settings = Settings.fromEnvironment(env);
+        Map<String, String> placeholders = Map.of("app_password", "training");
+        UpToDateCheck.forSettings(settings).ifPresent(check -> check.upToDate(historyStandIn(), placeholders));
+        try {
+            new MigrationRunner(settings).run(new DirectRequest(Command.INFO, null, null), new NoDatabase(),
+                    placeholders, new MigrationProgress());
+        } catch (MigrationFailedException expected) {
+            // Flyway started, configured itself and tried to connect: that is the part worth archiving
+        }
+        MigrationSummary summary = new MigrationSummary("1", "training", "V1__training.sql", "SQL", "Success", 1,
+                "2026-01-01T00:00:00Z");
+        JsonReader.parse(JsonWriter.write(new MigrationReport("migrate", true, "1", null, 1, List.of(summary),
+                List.of(summary), List.of(), 1)));
+        preloadDriver();
+        preloadTls();
+        output.write("{\"trained\":true}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Without a database the driver stops before its protocol, authentication and result classes: load (not run)
+     * those packages, so a real connection finds them in the archive too.
+     */
+    private static void preloadDriver() {
+        Set<String> packages = Set.of("org/postgresql/", "org/postgresql/core/", "org/postgresql/core/v3/",
+                "org/postgresql/jdbc/", "org/postgresql/util/", "org/postgresql/util/internal/",
+                "org/postgresql/hostchooser/", "org/postgresql/copy/", "org/postgresql/geometric/",
+                "org/postgresql/replication/", "org/postgresql/ssl/", "org/postgresql/shaded/com/ongres/scram/client/",
+                "org/postgresql/shaded/com/ongres/scram/common/",
+                "org/postgresql/shaded/com/ongres/scram/common/exception/",
+                "org/postgresql/shaded/com/ongres/stringprep/");
+        ClassLoader loader = org.postgresql.Driver.class.getClassLoader();
+        try (JarFile jar = new JarFile(new File(org.postgresql.Driver.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()))) {
+            for (JarEntry entry : Collections.list(jar.entries())) {
+                String name = entry.getName();
+                int slash = name.lastIndexOf('/');
+                if (name.endsWith(".class") && packages.contains(name.substring(0, slash + 1))) {
+                    try {
+                        Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'), false,
+                                loader);
+                    } catch (LinkageError | ClassNotFoundException ignored) {
+                        // a class needing an optional library (OSGi, GSS): never loaded at run time either
+                    }
+                }
+            }
+        } catch (IOException | java.net.URISyntaxException | RuntimeException ignored) {
+            // the archive is only smaller
+        }
+        java.text.Normalizer.normalize("training", java.text.Normalizer.Form.NFKC);
+    }
+
+    /** TLS to Secrets Manager and to Aurora (sslmode=require): a client hello, without a server. */
+    private static void preloadTls() {
+        try {
+            new URI("https://secretsmanager.us-east-1.amazonaws.com/").toURL().openConnection();
+            SSLEngine engine = SSLContext.getDefault().createSSLEngine("training.invalid", 443);
+            engine.setUseClientMode(true);
+            engine.beginHandshake();
+            engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+        } catch (IOException | GeneralSecurityException | java.net.URISyntaxException | RuntimeException ignored) {
+            // the archive is only smaller
+        }
+    }
+
+    private static void invoke(MigratorHandler handler, String event) {
+        try {
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), new ShortContext());
+        } catch (IOException | RuntimeException expected) {
+            // without a database most paths end in their error answers, which are worth archiving too
+        }
+    }
+
+    /** A connection whose one query returns one history row that does not match the image. */
+    private static Connection historyStandIn() {
+        InvocationHandler resultSet = new InvocationHandler() {
+            private boolean read;
+
+            @Override
+            public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) {
+                return switch (method.getName()) {
+                    case "next" -> {
+                        boolean first = !read;
+                        read = true;
+                        yield first;
+                    }
+                    case "getInt" -> 1;
+                    case "getString" -> "version".equals(args[0]) ? "0" : "SQL";
+                    case "getObject" -> 0;
+                    case "getBoolean", "wasNull" -> true;
+                    default -> null;
+                };
+            }
+        };
+        ResultSet rows = proxy(ResultSet.class, resultSet);
+        Statement statement = proxy(Statement.class, (proxy, method, args) ->
+                "executeQuery".equals(method.getName()) ? rows : null);
+        return proxy(Connection.class, (proxy, method, args) ->
+                "createStatement".equals(method.getName()) ? statement : null);
+    }
+
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(TrainingHandler.class.getClassLoader(), new Class<?>[] {type},
+                handler));
+    }
+
+    private static final class NoDatabase implements DataSource {
+        @Override
+        public Connection getConnection() throws SQLException {
+            throw new SQLException("training run: no database", "08001");
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 1;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
+    }
+
+    /** Lambda's context with little time left, so that the connection retries end quickly. */
+    private static final class ShortContext implements Context {
+        private final long deadline = System.currentTimeMillis() + 1_500;
+
+        @Override
+        public String getAwsRequestId() {
+            return "training";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/skylift-training";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "training";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "skylift-training";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:skylift-training";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return (int) Math.max(0, deadline - System.currentTimeMillis());
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 512;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return null;
+        }
+    }
+}

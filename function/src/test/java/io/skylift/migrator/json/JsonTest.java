@@ -1,0 +1,90 @@
+package io.skylift.migrator.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.skylift.migrator.Json;
+import io.skylift.migrator.migration.MigrationReport;
+import io.skylift.migrator.migration.MigrationSummary;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The function's small JSON reader and writer against Jackson, which they replace on the invocation path. */
+class JsonTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"command\":\"migrate\",\"target\":\"2.1\"}",
+            "{\"RequestType\":\"Create\",\"ResourceProperties\":{\"DeployId\":\"1\",\"n\":[1,2.5,-3e2,true,null]}}",
+            "  {\"a\" : { \"b\" : [ ] , \"c\" : { } } }\n",
+            "{\"big\":12345678901,\"bigger\":123456789012345678901234567890,\"neg\":-2147483648,\"frac\":0.1}",
+            "{\"text\":\"quote \\\" backslash \\\\ slash \\/ tab \\t nl \\n uni \\u00e9\\u2713 emoji 😀\"}",
+            "[1,\"two\",{\"three\":3}]", "\"just a string\"", "42", "null", "true"})
+    void reads_what_jackson_reads(String json) throws Exception {
+        Object jackson = Json.MAPPER.readValue(json, Object.class);
+
+        assertThat(JsonReader.parse(json)).isEqualTo(jackson);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"a\":}", "{\"a\" 1}", "[1,]", "{\"a\":tru}", "{'a':1}", "{\"a\":1} x",
+            "\"unterminated", "{\"a\":\"\\x\"}", "01x"})
+    void rejects_what_is_not_json_with_a_position(String text) {
+        assertThatThrownBy(() -> JsonReader.parse(text)).isInstanceOf(JsonSyntaxException.class)
+                .satisfies(e -> assertThat(((JsonSyntaxException) e).line()).isEqualTo(1));
+    }
+
+    @Test
+    void reports_the_line_and_column_of_an_error() {
+        assertThatThrownBy(() -> JsonReader.parse("{\n  \"a\": 1,\n  \"b\": ?\n}"))
+                .isInstanceOfSatisfying(JsonSyntaxException.class, e -> {
+                    assertThat(e.line()).isEqualTo(3);
+                    assertThat(e.column()).isEqualTo(8);
+                });
+    }
+
+    @Test
+    void writes_what_jackson_writes() throws Exception {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("text", "quote \" backslash \\ slash / control \u0001\u001f\b\f\n\r\t é ✓ 😀 \u2028");
+        value.put("int", 42);
+        value.put("long", 12345678901L);
+        value.put("double", 0.1);
+        value.put("negative", -1.5e-7);
+        value.put("bool", true);
+        value.put("null", null);
+        value.put("list", new ArrayList<>(Arrays.asList(1, "two", null, List.of())));
+        value.put("nested", Map.of("k", "v"));
+
+        assertThat(JsonWriter.write(value)).isEqualTo(Json.MAPPER.writeValueAsString(value));
+    }
+
+    @Test
+    void a_report_is_written_as_jackson_writes_the_record() throws Exception {
+        MigrationSummary applied = new MigrationSummary("1.1", "create \"orders\"", "V1_1__create_orders.sql", "SQL",
+                "Success", 12, "2026-11-22T10:00:00Z");
+        MigrationSummary pending = new MigrationSummary(null, "totals", "R__totals.sql", "SQL", "Pending", null, null);
+        MigrationReport report = new MigrationReport("migrate", true, "1.1", null, 1, List.of(applied),
+                List.of(pending), List.of("a warning"), 123);
+
+        assertThat(JsonWriter.write(report)).isEqualTo(Json.MAPPER.writeValueAsString(report));
+        assertThat(Json.MAPPER.readValue(JsonWriter.write(report), new TypeReference<Map<String, Object>>() { }))
+                .containsEntry("migrationsApplied", 1).containsKey("previousSchemaVersion");
+    }
+
+    @Test
+    void text_is_jacksons_as_text_for_scalars() {
+        assertThat(JsonReader.text(3)).isEqualTo("3");
+        assertThat(JsonReader.text(2.5)).isEqualTo("2.5");
+        assertThat(JsonReader.text(true)).isEqualTo("true");
+        assertThat(JsonReader.text(Map.of())).isEmpty();
+        assertThat(JsonReader.text(null)).isNull();
+    }
+}
