@@ -1,17 +1,14 @@
 package io.skylift.migrator.database;
 
 import io.skylift.migrator.deadline.Deadline;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
@@ -158,51 +155,6 @@ public final class DatabaseConnector implements AutoCloseable {
 
     /** A DataSource view for Flyway: each {@code getConnection()} is a {@link #connect()}. */
     public DataSource dataSource() {
-        return new ConnectorDataSource();
-    }
-
-    private final class ConnectorDataSource implements DataSource {
-        @Override
-        public Connection getConnection() {
-            return connect();
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("credentials come from the secret");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return (int) connectTimeout.toSeconds();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
-        }
+        return new ConnectionSupplierDataSource(this::connect);
     }
 }

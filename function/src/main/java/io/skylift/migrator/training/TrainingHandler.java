@@ -9,6 +9,7 @@ import io.skylift.migrator.MigratorHandler;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
+import io.skylift.migrator.database.ConnectionSupplierDataSource;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.json.JsonReader;
@@ -26,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.net.URI;
@@ -36,7 +36,6 @@ import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
@@ -95,7 +94,9 @@ public final class TrainingHandler implements RequestStreamHandler {
         Map<String, String> placeholders = Map.of("app_password", "training");
         UpToDateCheck.forSettings(settings).ifPresent(check -> check.upToDate(historyStandIn(), placeholders));
         try {
-            new MigrationRunner(settings).run(new DirectRequest(Command.INFO, null, null), new NoDatabase(),
+            new MigrationRunner(settings).run(new DirectRequest(Command.INFO, null, null), new ConnectionSupplierDataSource(() -> {
+                throw new SQLException("training run: no database", "08001");
+            }),
                     placeholders, new MigrationProgress());
         } catch (MigrationFailedException expected) {
             // Flyway started, configured itself and tried to connect: that is the part worth archiving
@@ -195,51 +196,6 @@ public final class TrainingHandler implements RequestStreamHandler {
     private static <T> T proxy(Class<T> type, InvocationHandler handler) {
         return type.cast(Proxy.newProxyInstance(TrainingHandler.class.getClassLoader(), new Class<?>[] {type},
                 handler));
-    }
-
-    private static final class NoDatabase implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            throw new SQLException("training run: no database", "08001");
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 1;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
-        }
     }
 
     /** Lambda's context with little time left, so that the connection retries end quickly. */
