@@ -83,7 +83,7 @@ public final class MigratorFixture implements AutoCloseable {
 
     /** A handler as Lambda would build it, over the current environment; retries fast so tests stay quick. */
     public MigratorHandler handler() {
-        return new MigratorHandler(environment, new SecretsManagerSource(secrets::clientBuilder),
+        return new MigratorHandler(environment, new SecretsManagerSource(secrets::client),
                 new ResponseSender(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), 4,
                         Duration.ofMillis(50)),
                 new ConnectRetryPolicy(Duration.ofMillis(50), Duration.ofMillis(500)));

@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -17,40 +16,33 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  * URL-connection HTTP client, so {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's
  * credentials work unchanged.
  *
- * <p>Building the client and its first call are a large part of a cold start (the SDK loads and initializes
- * hundreds of classes). {@link #prepare()} builds the client on a background thread and rehearses a call that is
- * never sent ({@link DryRun}), overlapping the runtime's own start and the parsing of the event; nothing waits for
- * it until a secret is read, and nothing reaches Secrets Manager until then (a Delete event reads no secret).
+ * <p>Building the client is a large part of a cold start (the SDK loads and initializes hundreds of classes).
+ * {@link #prepare()} starts it on a background thread, so it overlaps the runtime's own start and the parsing of the
+ * event; nothing waits for it until a secret is read, and a Delete event never does.
  */
 public final class SecretsManagerSource implements SecretSource {
-    private final Supplier<SecretsManagerClientBuilder> builders;
+    private final Supplier<SecretsManagerClient> clientFactory;
     private CompletableFuture<SecretsManagerClient> client;
 
     /** The standard SDK configuration with the URL-connection HTTP client. */
     public SecretsManagerSource() {
-        this(() -> SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()));
+        this(() -> SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
     }
 
-    /** A client from {@code builders} (for tests: one pointed at a local endpoint). */
-    public SecretsManagerSource(Supplier<SecretsManagerClientBuilder> builders) {
-        this.builders = Objects.requireNonNull(builders, "builders must not be null");
+    /** For tests: a client pointed at a local endpoint. */
+    public SecretsManagerSource(Supplier<SecretsManagerClient> clientFactory) {
+        this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory must not be null");
     }
 
-    /** Starts building (and rehearsing) the client in the background, if not started yet; returns at once. */
+    /** Starts building the client in the background, if not started yet; returns at once. */
     public synchronized SecretsManagerSource prepare() {
         if (client == null) {
-            client = CompletableFuture.supplyAsync(this::buildAndRehearse, runnable ->
+            client = CompletableFuture.supplyAsync(clientFactory, runnable ->
                     Thread.ofPlatform().daemon().name("skylift-sdk-init").start(runnable));
         }
         return this;
-    }
-
-    private SecretsManagerClient buildAndRehearse() {
-        SecretsManagerClient built = builders.get()
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new DryRun()))
-                .build();
-        DryRun.rehearse(built);
-        return built;
     }
 
     @Override

@@ -10,7 +10,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
 import java.io.IOException;
 import java.net.URI;
@@ -143,16 +142,12 @@ public final class FakeSecretsManager implements AutoCloseable {
      * static dummy credentials. The caller closes it.
      */
     public SecretsManagerClient client() {
-        return clientBuilder().build();
-    }
-
-    /** A builder of such a client, for code that adds its own configuration before building. */
-    public SecretsManagerClientBuilder clientBuilder() {
         return SecretsManagerClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(endpoint())
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKE", "fake-secret")));
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKE", "fake-secret")))
+                .build();
     }
 
     /**
