@@ -62,7 +62,7 @@ public final class MigratorHandler implements RequestStreamHandler {
 
     /** Used by Lambda: the process environment, Secrets Manager, a real HTTP client. */
     public MigratorHandler() {
-        this(System.getenv(), new SecretsManagerSource().prepare(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+        this(System.getenv(), new SecretsManagerSource(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
     }
 
     public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,

@@ -1,8 +1,6 @@
 package io.skylift.migrator.secrets;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -14,15 +12,11 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 /**
  * Reads secrets with the AWS SDK's Secrets Manager client, built with the standard SDK configuration and the light
  * URL-connection HTTP client, so {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's
- * credentials work unchanged.
- *
- * <p>Building the client is a large part of a cold start (the SDK loads and initializes hundreds of classes).
- * {@link #prepare()} starts it on a background thread, so it overlaps the runtime's own start and the parsing of the
- * event; nothing waits for it until a secret is read, and a Delete event never does.
+ * credentials work unchanged. The client is built on the first read: a Delete event never needs it.
  */
 public final class SecretsManagerSource implements SecretSource {
     private final Supplier<SecretsManagerClient> clientFactory;
-    private CompletableFuture<SecretsManagerClient> client;
+    private SecretsManagerClient client;
 
     /** The standard SDK configuration with the URL-connection HTTP client. */
     public SecretsManagerSource() {
@@ -34,15 +28,6 @@ public final class SecretsManagerSource implements SecretSource {
     /** For tests: a client pointed at a local endpoint. */
     public SecretsManagerSource(Supplier<SecretsManagerClient> clientFactory) {
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory must not be null");
-    }
-
-    /** Starts building the client in the background, if not started yet; returns at once. */
-    public synchronized SecretsManagerSource prepare() {
-        if (client == null) {
-            client = CompletableFuture.supplyAsync(clientFactory, runnable ->
-                    Thread.ofPlatform().daemon().name("skylift-sdk-init").start(runnable));
-        }
-        return this;
     }
 
     @Override
@@ -73,16 +58,10 @@ public final class SecretsManagerSource implements SecretSource {
         return response.secretString();
     }
 
-    private SecretsManagerClient client() {
-        CompletableFuture<SecretsManagerClient> building;
-        synchronized (this) {
-            building = prepare().client;
+    private synchronized SecretsManagerClient client() {
+        if (client == null) {
+            client = clientFactory.get();
         }
-        try {
-            return building.join();
-        } catch (CompletionException e) {
-            // Building failed (no region, say): rethrow the SDK's own exception for read() to explain.
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        }
+        return client;
     }
 }

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -73,20 +72,16 @@ class SecretsManagerSourceTest {
     }
 
     @Test
-    void prepare_builds_the_client_in_the_background_once_and_read_waits_for_it() throws Exception {
+    void the_client_is_built_once_on_the_first_read() {
         secretsManager.putSecret("shop/db", "value");
-        AtomicReference<String> builtOn = new AtomicReference<>();
         AtomicInteger builds = new AtomicInteger();
         SecretsManagerSource source = new SecretsManagerSource(() -> {
-            builtOn.set(Thread.currentThread().getName());
             builds.incrementAndGet();
             return secretsManager.client();
         });
-
-        source.prepare().prepare();
+        assertThat(builds.get()).as("nothing built before a secret is needed").isZero();
         assertThat(source.read("shop/db")).isEqualTo("value");
         assertThat(source.read("shop/db")).isEqualTo("value");
-        assertThat(builtOn.get()).isEqualTo("skylift-sdk-init");
         assertThat(builds.get()).isEqualTo(1);
     }
 
@@ -94,7 +89,7 @@ class SecretsManagerSourceTest {
     void a_client_that_cannot_be_built_is_reported_when_a_secret_is_read() {
         SecretsManagerSource source = new SecretsManagerSource(() -> {
             throw SdkClientException.create("Unable to load region");
-        }).prepare();
+        });
         assertThatThrownBy(() -> source.read("shop/db"))
                 .isInstanceOf(SecretReadException.class)
                 .hasMessageContaining("Unable to load region");
