@@ -84,8 +84,7 @@ public final class Migrator {
             throw new MigrationFailedException("Stopped " + settings.deadlineMargin().toSeconds()
                     + " s before the Lambda deadline" + (running == null ? " (connecting or waiting for the lock)"
                     : " while migration " + running.label() + " was running; PostgreSQL rolled it back")
-                    + ". Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.",
-                    progress.applied());
+                    + ". Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.");
         } finally {
             ifPresent(connector, DatabaseConnector::close);
         }

@@ -18,8 +18,4 @@ public record Deadline(long atNanos) {
         long left = atNanos - System.nanoTime();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
-
-    public boolean hasPassed() {
-        return atNanos - System.nanoTime() <= 0;
-    }
 }

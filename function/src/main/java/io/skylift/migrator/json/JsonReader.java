@@ -40,19 +40,6 @@ public final class JsonReader {
         return value;
     }
 
-    /** Parses a document that must be an object; a {@code null} document or an empty one gives an empty map. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> parseObject(String text) {
-        Object value = text.isBlank() ? null : parse(text);
-        if (value == null) {
-            return new LinkedHashMap<>();
-        }
-        if (!(value instanceof Map)) {
-            throw new JsonSyntaxException("The document is a JSON " + typeName(value) + ", not an object", 1, 1);
-        }
-        return (Map<String, Object>) value;
-    }
-
     /** {@code object}, {@code array}, {@code string}, {@code number}, {@code boolean} or {@code null}. */
     public static String typeName(Object value) {
         if (value == null) {

@@ -75,8 +75,7 @@ public final class MigrationRunner {
         } catch (MigrationFailedException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new MigrationFailedException(FailureDescriber.describe(e, version -> scriptOf(flyway, version)),
-                    progress.applied());
+            throw new MigrationFailedException(FailureDescriber.describe(e, version -> scriptOf(flyway, version)));
         }
         return report.withDuration((System.nanoTime() - start) / 1_000_000);
     }
@@ -132,7 +131,7 @@ public final class MigrationRunner {
             // The summary says only "Migrations have failed validation"; the details are per migration.
             String message = result.getAllErrorMessages();
             throw new MigrationFailedException(
-                    FailureDescriber.describeValidate(message, version -> scriptOf(flyway, version)), List.of());
+                    FailureDescriber.describeValidate(message, version -> scriptOf(flyway, version)));
         }
         return info(flyway, Command.VALIDATE, List.of("validated " + result.validateCount + " migration(s)"));
     }
