@@ -105,7 +105,8 @@ public final class MigratorHandler implements RequestStreamHandler {
             error = "answer not delivered to CloudFormation" + (error == null ? "" : "; " + error);
         }
         log.write(new InvocationRecord(context.getAwsRequestId(), "cloudformation", request.event().getStackId(),
-                request.requestType(), report == null ? null : report.command(), outcome.response().status(),
+                request.requestType(), outcome.rollback() ? "rollback" : report == null ? null : report.command(),
+                outcome.response().status(),
                 report == null ? null : report.previousSchemaVersion(),
                 report == null ? null : report.schemaVersion(),
                 report == null ? 0 : report.migrationsApplied(), millisSince(start), error));

@@ -1,6 +1,7 @@
 package io.skylift.migrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.secrets.SecretsManagerSource;
@@ -118,6 +119,31 @@ public final class MigratorFixture implements AutoCloseable {
                 """.formatted(requestType, responseUrl.url("/cfn-answer"), java.util.UUID.randomUUID(),
                 physicalResourceId == null ? "" : "\"PhysicalResourceId\":\"" + physicalResourceId + "\",",
                 System.nanoTime());
+    }
+
+    /**
+     * An Update event whose {@code ResourceProperties.DeployId} is {@code deployId} and whose
+     * {@code OldResourceProperties.DeployId} is {@code oldDeployId}; a null id leaves that property out.
+     */
+    public String updateEvent(String physicalResourceId, String deployId, String oldDeployId) {
+        ObjectNode event = Json.MAPPER.createObjectNode()
+                .put("RequestType", "Update")
+                .put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:skylift-test")
+                .put("ResponseURL", responseUrl.url("/cfn-answer"))
+                .put("StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/shop-dev/5b6c7d80")
+                .put("RequestId", java.util.UUID.randomUUID().toString())
+                .put("LogicalResourceId", "SchemaMigration")
+                .put("PhysicalResourceId", physicalResourceId)
+                .put("ResourceType", "Custom::SchemaMigration");
+        ObjectNode properties = event.putObject("ResourceProperties");
+        ObjectNode oldProperties = event.putObject("OldResourceProperties");
+        if (deployId != null) {
+            properties.put("DeployId", deployId);
+        }
+        if (oldDeployId != null) {
+            oldProperties.put("DeployId", oldDeployId);
+        }
+        return event.toString();
     }
 
     @Override

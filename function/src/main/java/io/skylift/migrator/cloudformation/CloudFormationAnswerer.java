@@ -5,23 +5,37 @@ import io.skylift.migrator.invocation.CloudFormationRequest;
 import io.skylift.migrator.migration.MigrationReport;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides the answer to a CloudFormation event and delivers it, exactly once. Create and Update migrate; Delete
- * answers SUCCESS without touching the database or the secret, because the stack may be deleting them.
- * Every failure, of any kind, becomes a FAILED answer with a reason.
+ * answers SUCCESS without touching the database or the secret, because the stack may be deleting them; so does a
+ * {@link RollbackUpdate}, because migrating again would fail again and leave the stack in
+ * {@code UPDATE_ROLLBACK_FAILED}. Every failure, of any kind, becomes a FAILED answer with a reason.
  */
 public final class CloudFormationAnswerer {
+    private static final Logger LOG = LoggerFactory.getLogger(CloudFormationAnswerer.class);
+    /** {@code Data.SchemaVersion} of a rollback: the old template's outputs read it, but nothing read the database. */
+    public static final String ROLLBACK_SCHEMA_VERSION = "unchanged (rollback; not read)";
+
     private final ResponseSender sender;
 
     public CloudFormationAnswerer(ResponseSender sender) {
         this.sender = Objects.requireNonNull(sender, "sender must not be null");
     }
 
-    /** What was answered, for the log. */
-    public record Outcome(CloudFormationResponse response, MigrationReport report, boolean delivered) {
+    /**
+     * What was answered, for the log.
+     *
+     * @param report   what the migration did; null when none ran (Delete, rollback, failure)
+     * @param rollback true when the event was a {@link RollbackUpdate}, answered without migrating
+     */
+    public record Outcome(CloudFormationResponse response, MigrationReport report, boolean delivered,
+                          boolean rollback) {
     }
 
     /**
@@ -34,25 +48,35 @@ public final class CloudFormationAnswerer {
         String physicalId = PhysicalResourceIds.forRequest(request);
         CloudFormationResponse response;
         MigrationReport report = null;
+        Optional<RollbackUpdate> rollback = RollbackUpdate.of(request);
         try {
-            switch (request.requestType()) {
-                case "Delete" -> response = success(request, physicalId, "Nothing to delete: the schema stays with "
-                        + "the database", Map.of());
-                case "Create", "Update" -> {
-                    report = migrate.get();
-                    response = success(request, physicalId, "Schema at version " + versionOf(report) + "; applied "
-                            + report.migrationsApplied() + " migration(s)", Map.of(
-                            "SchemaVersion", versionOf(report),
-                            "MigrationsApplied", Integer.toString(report.migrationsApplied())));
+            if (rollback.isPresent()) {
+                LOG.info("Rollback Update ({}): answering SUCCESS without reading the secret or connecting; the "
+                        + "schema stays as it is", rollback.get().describe());
+                response = success(request, physicalId, "Rollback (" + rollback.get().describe()
+                        + "): nothing migrated, the database was not read", Map.of(
+                        "SchemaVersion", ROLLBACK_SCHEMA_VERSION,
+                        "MigrationsApplied", "0"));
+            } else {
+                switch (request.requestType()) {
+                    case "Delete" -> response = success(request, physicalId, "Nothing to delete: the schema stays "
+                            + "with the database", Map.of());
+                    case "Create", "Update" -> {
+                        report = migrate.get();
+                        response = success(request, physicalId, "Schema at version " + versionOf(report)
+                                + "; applied " + report.migrationsApplied() + " migration(s)", Map.of(
+                                "SchemaVersion", versionOf(report),
+                                "MigrationsApplied", Integer.toString(report.migrationsApplied())));
+                    }
+                    default -> response = failed(request, physicalId, "Unknown RequestType '"
+                            + request.requestType() + "': expected Create, Update or Delete");
                 }
-                default -> response = failed(request, physicalId, "Unknown RequestType '" + request.requestType()
-                        + "': expected Create, Update or Delete");
             }
         } catch (Throwable t) { // NOPMD: any failure, Errors included, must still be answered
             response = failed(request, physicalId, describeError.apply(t));
         }
         boolean delivered = sender.send(request.event().getResponseUrl(), response.toJson(), answerDeadline);
-        return new Outcome(response, report, delivered);
+        return new Outcome(response, report, delivered, rollback.isPresent());
     }
 
     /** "none" rather than empty: {@code Fn::GetAtt} of a missing key would fail the stack. */

@@ -5,7 +5,8 @@ package io.skylift.migrator.observability;
  *
  * @param caller      {@code cloudformation} or {@code direct}
  * @param requestType CloudFormation's Create/Update/Delete
- * @param command     the direct command, or {@code migrate} for Create/Update
+ * @param command     the direct command, {@code migrate} for Create/Update, {@code rollback} for a rollback Update
+ *                    (answered without migrating)
  * @param outcome     {@code SUCCESS} or {@code FAILED}
  * @param error       the failure's message (already free of secrets)
  */
