@@ -16,6 +16,11 @@ COPY --from=build /build/function/target/classes ${LAMBDA_TASK_ROOT}/
 COPY --from=build /build/function/target/dependency ${LAMBDA_TASK_ROOT}/lib/
 # The function's default Flyway location is filesystem:${LAMBDA_TASK_ROOT}/migrations.
 COPY migrations ${LAMBDA_TASK_ROOT}/migrations/
+# Amazon RDS's CA bundle (every region), from Amazon's official HTTPS location at build time: the function verifies
+# the database's certificate against it (defaults DB_SSL_MODE=verify-full and
+# DB_SSL_ROOT_CERT=${LAMBDA_TASK_ROOT}/rds-ca/global-bundle.pem). Readable by all: Lambda runs as a non-root user.
+# Not pinned by checksum on purpose: AWS adds CAs to the bundle before it rotates certificates.
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem ${LAMBDA_TASK_ROOT}/rds-ca/global-bundle.pem
 # Class-data sharing: a training run writes the classes a deploy loads (parsed, verified) to an archive that every
 # cold start then maps instead of loading them from the jars. It starts the runtime through the image's own entry
 # point, so the JVM's command line and class path are exactly Lambda's (the archive is only used when they match),

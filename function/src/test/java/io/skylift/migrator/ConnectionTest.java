@@ -69,14 +69,6 @@ class ConnectionTest {
     }
 
     @Test
-    void tls_is_the_default_and_a_server_without_it_gets_an_actionable_error() {
-        fixture.environment.remove("DB_SSL_MODE");
-        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
-                .hasMessageContaining("DB_SSL_MODE is require")
-                .hasMessageContaining("DB_SSL_MODE=disable");
-    }
-
-    @Test
     void no_connection_is_left_open_once_the_invocation_ends() {
         MigratorHandler handler = fixture.handler();
         invokeJson(handler, "{}");

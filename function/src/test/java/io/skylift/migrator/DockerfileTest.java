@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 class DockerfileTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern COPY = Pattern.compile("^COPY\\s+(--from=(\\S+)\\s+)?(\\S+)\\s+(\\S+)\\s*$");
+    private static final Pattern ADD_URL =
+            Pattern.compile("^ADD\\s+(--chmod=([0-7]{3,4})\\s+)?(https?://\\S+)\\s+(\\S+)\\s*$");
+    static final String RDS_CA_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
     private static final Pattern CMD = Pattern.compile("^CMD\\s+\\[\\s*\"([^\"]+)\"\\s*]\\s*$");
 
     private static List<String> lines() throws IOException {
@@ -89,6 +92,21 @@ class DockerfileTest {
         String resolved = target.replace("${LAMBDA_TASK_ROOT}", taskRoot).replaceAll("/+$", "");
         Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", "db", "LAMBDA_TASK_ROOT", taskRoot));
         assertThat(settings.defaultLocation()).isEqualTo("filesystem:" + resolved);
+    }
+
+    @Test
+    void the_rds_ca_bundle_is_fetched_from_amazon_at_build_time_to_where_the_function_looks_by_default()
+            throws IOException {
+        List<Matcher> downloads = finalStage().stream().map(ADD_URL::matcher).filter(Matcher::matches).toList();
+        assertThat(downloads).as("ADD <url> lines of the image").hasSize(1);
+        Matcher bundle = downloads.get(0);
+        assertThat(bundle.group(3)).as("Amazon's official location, over HTTPS").isEqualTo(RDS_CA_BUNDLE_URL);
+        String taskRoot = "/var/task";
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", "db", "LAMBDA_TASK_ROOT", taskRoot));
+        assertThat(bundle.group(4).replace("${LAMBDA_TASK_ROOT}", taskRoot)).isEqualTo(settings.sslRootCert());
+        assertThat(settings.sslMode()).isEqualTo("verify-full");
+        assertThat(bundle.group(2)).as("--chmod: Lambda's non-root user must read it (ADD of a URL makes it 600)")
+                .isNotNull().endsWith("4");
     }
 
     @Test

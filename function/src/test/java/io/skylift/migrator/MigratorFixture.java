@@ -3,6 +3,7 @@ package io.skylift.migrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skylift.migrator.cloudformation.ResponseSender;
+import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.FakeSecretsManager;
@@ -25,6 +26,10 @@ import java.util.stream.Stream;
  * A migrator wired the way Lambda wires it, against real local parts: a test database, a Secrets Manager endpoint
  * that the real SDK talks to, a local ResponseURL server, and a task root holding a copy of {@code migrations/}
  * that a test may add to or change.
+ *
+ * <p>TLS as in the image: the test CA's certificate sits in the task root where the Dockerfile puts the RDS CA
+ * bundle, and neither {@code DB_SSL_MODE} nor {@code DB_SSL_ROOT_CERT} is set, so the defaults (verify-full against
+ * the bundle found from {@code LAMBDA_TASK_ROOT}) are what the tests exercise.
  */
 public final class MigratorFixture implements AutoCloseable {
     public static final Path REPOSITORY_MIGRATIONS = DockerfileTest.ROOT.resolve("migrations");
@@ -45,6 +50,9 @@ public final class MigratorFixture implements AutoCloseable {
         try {
             this.taskRoot = Files.createTempDirectory("skylift-task-root");
             Path migrations = Files.createDirectories(taskRoot.resolve("migrations"));
+            Path bundle = taskRoot.resolve(Settings.RDS_CA_BUNDLE);
+            Files.createDirectories(bundle.getParent());
+            Files.copy(database.caCertificate(), bundle);
             try (Stream<Path> files = Files.list(REPOSITORY_MIGRATIONS)) {
                 for (Path file : files.toList()) {
                     Files.copy(file, migrations.resolve(file.getFileName()));
@@ -57,7 +65,6 @@ public final class MigratorFixture implements AutoCloseable {
         secrets.putSecret(APP_SECRET, "{\"username\":\"app\",\"password\":\"" + APP_PASSWORD + "\"}");
         environment.put("DB_SECRET_ARN", DB_SECRET);
         environment.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        environment.put("DB_SSL_MODE", "disable");
         environment.put("PLACEHOLDER_SECRET_APP_PASSWORD", APP_SECRET + "#password");
         environment.put("DEADLINE_MARGIN_MS", "3000");
         environment.put("AWS_LAMBDA_FUNCTION_NAME", "skylift-test");

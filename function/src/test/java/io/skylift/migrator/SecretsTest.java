@@ -49,7 +49,7 @@ class SecretsTest {
     void a_wrong_password_is_reported_after_one_re_read_and_not_retried_blindly() {
         TestDatabase stale = new TestDatabase(fixture.database.host(), fixture.database.port(),
                 fixture.database.databaseName(), fixture.database.username(), "not-the-password",
-                fixture.database.jdbcUrl(), fixture.database.adminUsername(), fixture.database.adminPassword());
+                fixture.database.caCertificate(), fixture.database.adminUsername(), fixture.database.adminPassword());
         fixture.secrets.putSecret(MigratorFixture.DB_SECRET, stale.rdsSecretJson());
 
         long start = System.nanoTime();

@@ -14,8 +14,11 @@ import java.util.TreeSet;
  *
  * @param secretId         {@code DB_SECRET_ARN}: ARN or name of the RDS-form master secret; null only when
  *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs)
- * @param sslMode          {@code DB_SSL_MODE}, default {@code require}: PostgreSQL JDBC {@code sslmode}
- * @param sslRootCert      {@code DB_SSL_ROOT_CERT}, default none: CA bundle for {@code verify-ca}/{@code verify-full}
+ * @param sslMode          {@code DB_SSL_MODE}, default {@code verify-full}: PostgreSQL JDBC {@code sslmode}; the server's
+ *                         certificate must chain to {@code sslRootCert} and name the host connected to
+ * @param sslRootCert      {@code DB_SSL_ROOT_CERT}, default {@code $LAMBDA_TASK_ROOT/}{@value #RDS_CA_BUNDLE} (the Amazon
+ *                         RDS CA bundle the Dockerfile puts into the image); null when neither is set (the driver then
+ *                         looks in {@code ~/.postgresql/root.crt})
  * @param connectTimeout   {@code DB_CONNECT_TIMEOUT_SECONDS}, default 10 s: one connection attempt
  * @param deadlineMargin   {@code DEADLINE_MARGIN_MS}, default 15 000 ms: the watchdog stops the work this long
  *                         before Lambda's deadline, leaving time to roll back and answer
@@ -38,6 +41,11 @@ public record Settings(
 
     public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
+    public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
+    public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
+    /** Where the Dockerfile puts Amazon RDS's CA bundle (all regions), relative to {@code LAMBDA_TASK_ROOT}. */
+    public static final String RDS_CA_BUNDLE = "rds-ca/global-bundle.pem";
+    public static final String DEFAULT_SSL_MODE = "verify-full";
     private static final Set<String> SSL_MODES =
             Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -67,14 +75,18 @@ public record Settings(
             throw new ConfigurationException(SECRET_VARIABLE + " is not set: set it to the ARN of the database's "
                     + "Secrets Manager secret (RDS JSON form: username, password, host, port, dbname)");
         }
-        String sslMode = env.getOrDefault("DB_SSL_MODE", "require").trim().toLowerCase(Locale.ROOT);
+        String sslMode = env.getOrDefault(SSL_MODE_VARIABLE, DEFAULT_SSL_MODE).trim().toLowerCase(Locale.ROOT);
         if (!SSL_MODES.contains(sslMode)) {
-            throw new ConfigurationException("DB_SSL_MODE is '" + sslMode + "': use one of "
-                    + String.join(", ", new TreeSet<>(SSL_MODES)));
+            throw new ConfigurationException(SSL_MODE_VARIABLE + " is '" + sslMode + "': use one of "
+                    + String.join(", ", new TreeSet<>(SSL_MODES)) + " (default " + DEFAULT_SSL_MODE + ")");
         }
         String taskRoot = blankToNull(env.get("LAMBDA_TASK_ROOT"));
-        String defaultLocation = taskRoot == null ? null
-                : "filesystem:" + taskRoot.replaceAll("/+$", "") + "/migrations";
+        String root = taskRoot == null ? null : taskRoot.replaceAll("/+$", "");
+        String defaultLocation = root == null ? null : "filesystem:" + root + "/migrations";
+        String sslRootCert = blankToNull(env.get(SSL_ROOT_CERT_VARIABLE));
+        if (sslRootCert == null && root != null) {
+            sslRootCert = root + "/" + RDS_CA_BUNDLE;
+        }
         if (defaultLocation == null && flyway.get("FLYWAY_LOCATIONS") == null) {
             throw new ConfigurationException("Neither LAMBDA_TASK_ROOT nor FLYWAY_LOCATIONS is set: "
                     + "set FLYWAY_LOCATIONS to where the migrations are (for example filesystem:migrations)");
@@ -82,7 +94,7 @@ public record Settings(
         return new Settings(
                 secretId,
                 sslMode,
-                blankToNull(env.get("DB_SSL_ROOT_CERT")),
+                sslRootCert,
                 Duration.ofSeconds(positive(env, "DB_CONNECT_TIMEOUT_SECONDS", 10)),
                 Duration.ofMillis(positive(env, "DEADLINE_MARGIN_MS", 15_000)),
                 defaultLocation,

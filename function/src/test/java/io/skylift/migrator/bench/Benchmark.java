@@ -201,7 +201,8 @@ public final class Benchmark {
         Map<String, String> env = new LinkedHashMap<>(secrets.environment());
         env.put("DB_SECRET_ARN", dbSecret);
         env.put("PLACEHOLDER_SECRET_APP_PASSWORD", appSecretArn + "#password");
-        env.put("DB_SSL_MODE", "disable");
+        // TLS as against Aurora: the default verify-full, against the CA of the test kit's server.
+        env.put("DB_SSL_ROOT_CERT", LocalDatabases.caCertificate().toString());
         if (!javaToolOptions.isEmpty()) {
             env.put("JAVA_TOOL_OPTIONS", javaToolOptions);
         }

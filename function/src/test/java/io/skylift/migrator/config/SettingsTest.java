@@ -14,11 +14,28 @@ class SettingsTest {
     void defaults_are_safe_and_the_location_comes_from_the_task_root() {
         Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/opt/app"));
         assertThat(settings.secretId()).isEqualTo(ARN);
-        assertThat(settings.sslMode()).as("TLS by default").isEqualTo("require");
+        assertThat(settings.sslMode()).as("the server's certificate and host name verified by default")
+                .isEqualTo("verify-full");
+        assertThat(settings.sslRootCert()).as("the RDS CA bundle in the image, found from the task root")
+                .isEqualTo("/opt/app/rds-ca/global-bundle.pem");
         assertThat(settings.defaultLocation()).isEqualTo("filesystem:/opt/app/migrations");
         assertThat(settings.deadlineMargin()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.functionName()).isEqualTo("local");
+    }
+
+    @Test
+    void the_ca_bundle_and_ssl_mode_can_be_set_and_disable_stays_available_for_a_local_database() {
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/opt/app/",
+                "DB_SSL_ROOT_CERT", "/etc/ssl/our-ca.pem", "DB_SSL_MODE", "verify-ca"));
+        assertThat(settings.sslRootCert()).isEqualTo("/etc/ssl/our-ca.pem");
+        assertThat(settings.sslMode()).isEqualTo("verify-ca");
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/opt/app/",
+                "DB_SSL_MODE", "disable")).sslMode()).isEqualTo("disable");
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/opt/app/"))
+                .sslRootCert()).as("a trailing slash on the task root").isEqualTo("/opt/app/rds-ca/global-bundle.pem");
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "FLYWAY_LOCATIONS", "filesystem:/sql"))
+                .sslRootCert()).as("outside an image and unset").isNull();
     }
 
     @Test

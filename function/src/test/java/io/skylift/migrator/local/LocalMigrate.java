@@ -73,10 +73,11 @@ public final class LocalMigrate {
         } else {
             out.println("Starting an embedded PostgreSQL 17 (no --url or --secret-arn given)...");
             TestDatabase database = LocalDatabases.create("local_run");
-            env.put("FLYWAY_URL", database.jdbcUrl());
+            env.put("FLYWAY_URL", database.baseJdbcUrl());
             env.put("FLYWAY_USER", database.username());
             env.put("FLYWAY_PASSWORD", database.password());
-            env.put("DB_SSL_MODE", "disable");
+            // TLS as against Aurora: the default verify-full, with the CA the test kit made for this server.
+            env.put("DB_SSL_ROOT_CERT", database.caCertificate().toString());
             if (!env.containsKey("FLYWAY_PLACEHOLDERS_APP_PASSWORD")
                     && !env.containsKey("PLACEHOLDER_SECRET_APP_PASSWORD")) {
                 byte[] random = new byte[12];

@@ -39,8 +39,7 @@ final class DatabaseProvisioner {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + " on " + server.description(), e);
         }
-        String jdbcUrl = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + name + "?sslmode=disable";
-        return new TestDatabase(server.host(), server.port(), name, role, password, jdbcUrl,
+        return new TestDatabase(server.host(), server.port(), name, role, password, server.caCertificate(),
                 server.adminUsername(), server.adminPassword());
     }
 
@@ -68,6 +67,7 @@ final class DatabaseProvisioner {
     }
 
     private static Connection adminConnection(PostgresServer server) throws SQLException {
+        // The superuser is trusted on loopback; skipping TLS keeps the kit's own set-up fast.
         return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
                 + server.adminDatabase() + "?sslmode=disable", server.adminUsername(), server.adminPassword());
     }

@@ -38,6 +38,12 @@ import java.util.UUID;
  * readiness check logs in without a password); every other role must give its password
  * (scram-sha-256), so tests can see real authentication failures.
  *
+ * <p><b>TLS.</b> The server listens on {@code localhost} and on {@code 127.0.0.2} with {@code ssl=on}: a
+ * {@link TestCertificateAuthority} made at start issues its certificate for {@code localhost} and
+ * {@code 127.0.0.1} (so {@code 127.0.0.2} reaches the server under a name the certificate lacks). The CA's
+ * certificate, the server's certificate and key live in the data directory. Every loopback address of
+ * {@code 127.0.0.0/8} reaches the server on Linux; elsewhere the wrong-host-name tests need that alias.
+ *
  * <p>The server's own log goes to {@code <tmp>/embedded-pg/skylift-<id>.log}, named in errors.
  */
 final class EmbeddedPostgresServer implements PostgresServer {
@@ -50,24 +56,32 @@ final class EmbeddedPostgresServer implements PostgresServer {
     private static final String TEMPLATE_KEY = "skylift-initdb-c-utf8-v1";
 
     private static final String PG_HBA = """
-            # Written by the Skylift test kit: superuser trusted on loopback, everyone else by password.
-            local all all                trust
-            host  all postgres 127.0.0.1/32 trust
-            host  all postgres ::1/128      trust
-            host  all all      127.0.0.1/32 scram-sha-256
-            host  all all      ::1/128      scram-sha-256
+            # Written by the Skylift test kit: superuser trusted on loopback, everyone else by password
+            # and over TLS only (as Aurora with rds.force_ssl=1).
+            local   all all                trust
+            host    all postgres 127.0.0.0/8 trust
+            host    all postgres ::1/128     trust
+            hostssl all all      127.0.0.0/8 scram-sha-256
+            hostssl all all      ::1/128     scram-sha-256
             """;
+
+    private static final String CA_CERTIFICATE = "skylift-test-ca.pem";
+    private static final String SERVER_CERTIFICATE = "server.crt";
+    private static final String SERVER_KEY = "server.key";
 
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
     private final Path logFile;
     private final String description;
+    private final Path caCertificate;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, Path logFile, String description) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, Path logFile, String description,
+                                   Path caCertificate) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
         this.logFile = logFile;
         this.description = description;
+        this.caCertificate = caCertificate;
     }
 
     /**
@@ -104,6 +118,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
         Path logFile = workingDirectory.resolve(id + ".log");
         File log = logFile.toFile();
         boolean fromTemplate = false;
+        TestCertificateAuthority authority = TestCertificateAuthority.create("Skylift test CA " + id);
         try {
             fromTemplate = template.copyTo(dataDirectory);
             boolean saveTemplate = !fromTemplate;
@@ -117,6 +132,10 @@ final class EmbeddedPostgresServer implements PostgresServer {
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("max_connections", "300")
+                    .setServerConfig("listen_addresses", "localhost,127.0.0.2")
+                    .setServerConfig("ssl", "on")
+                    .setServerConfig("ssl_cert_file", SERVER_CERTIFICATE)
+                    .setServerConfig("ssl_key_file", SERVER_KEY)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
                     .setDataDirectoryCustomizer(directory -> {
@@ -124,12 +143,17 @@ final class EmbeddedPostgresServer implements PostgresServer {
                         if (saveTemplate) {
                             template.save(directory.toPath());
                         }
+                        // After the template is saved: each server has its own CA, never one from the cache.
+                        authority.writeCertificate(directory.toPath().resolve(CA_CERTIFICATE));
+                        authority.issueServerCertificate(List.of("localhost"), List.of("127.0.0.1"),
+                                directory.toPath().resolve(SERVER_CERTIFICATE), directory.toPath().resolve(SERVER_KEY));
                     })
                     .start();
             String how = (fromTemplate ? "cluster copied from the cached initdb" : "fresh initdb")
                     + (root ? ", as root through unshare -U" : "");
             String description = "embedded PostgreSQL " + serverVersion(postgres.getPort()) + " (zonky; " + how + ")";
-            return new EmbeddedPostgresServer(postgres, dataDirectory, logFile, description);
+            return new EmbeddedPostgresServer(postgres, dataDirectory, logFile, description,
+                    dataDirectory.resolve(CA_CERTIFICATE));
         } catch (IOException | RuntimeException e) {
             String tail = tail(logFile);
             FileTrees.delete(dataDirectory);
@@ -150,6 +174,11 @@ final class EmbeddedPostgresServer implements PostgresServer {
     @Override
     public int port() {
         return postgres.getPort();
+    }
+
+    @Override
+    public Path caCertificate() {
+        return caCertificate;
     }
 
     @Override

@@ -44,8 +44,41 @@ class PostgresExtensionTest {
             assertThat(rs.getString(4)).as("database owner").isEqualTo(database.username());
             assertThat(rs.getLong(5)).as("tables in a fresh database").isZero();
         }
-        assertThat(database.jdbcUrl()).endsWith("/" + database.databaseName() + "?sslmode=disable");
+        assertThat(database.jdbcUrl()).startsWith(database.baseJdbcUrl() + "?sslmode=verify-full&sslrootcert=");
         previousDatabase = database.databaseName();
+    }
+
+    @Test
+    void the_role_connects_over_tls_verified_against_the_kits_ca(TestDatabase database) {
+        assertThat(database.caCertificate()).isRegularFile();
+        assertThat(database.host()).isEqualTo("127.0.0.1");
+        // jdbcUrl verifies the certificate and the host name; the session's own view says TLS is on.
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).as("session uses TLS").isTrue();
+            assertThat(rs.getString(2)).startsWith("TLSv1.");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void the_role_may_not_log_in_without_tls_as_with_rds_force_ssl(TestDatabase database) {
+        assertThatThrownBy(() -> DriverManager.getConnection(database.baseJdbcUrl() + "?sslmode=disable",
+                database.username(), database.password()).close())
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("no encryption"));
+    }
+
+    @Test
+    void the_other_address_reaches_the_server_but_is_not_in_its_certificate(TestDatabase database) throws SQLException {
+        TestDatabase elsewhere = database.withHost(PostgresServers.shared().hostNotInCertificate());
+        try (Connection encryptedOnly = DriverManager.getConnection(elsewhere.baseJdbcUrl() + "?sslmode=require",
+                database.username(), database.password())) {
+            assertThat(encryptedOnly.isValid(2)).isTrue();
+        }
+        assertThatThrownBy(() -> elsewhere.connect().close())
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("hostname"));
     }
 
     @Test

@@ -1,8 +1,14 @@
 package io.skylift.migrator.testkit;
 
+import java.nio.file.Path;
+
 /**
  * A running PostgreSQL server that tests may create databases and roles on. How it runs (a
  * container or an embedded process) is the implementation's business.
+ *
+ * <p>It serves TLS, as Aurora does, with a certificate that a {@link TestCertificateAuthority} made for this run
+ * issued for {@code localhost} and {@code 127.0.0.1}; roles other than the superuser may log in over TLS only (as
+ * with Aurora's {@code rds.force_ssl=1}).
  */
 interface PostgresServer extends AutoCloseable {
 
@@ -20,6 +26,17 @@ interface PostgresServer extends AutoCloseable {
 
     /** The superuser's password; a server may not ask for it (embedded: trust). */
     String adminPassword();
+
+    /** PEM file of the CA that issued the server's certificate: what {@code sslrootcert} takes to verify it. */
+    Path caCertificate();
+
+    /**
+     * Another address on which the server answers, which its certificate does not name: a client verifying the
+     * host name ({@code verify-full}) must refuse it.
+     */
+    default String hostNotInCertificate() {
+        return "127.0.0.2";
+    }
 
     /** A database that always exists, for the superuser's own connections. */
     default String adminDatabase() {

@@ -3,6 +3,9 @@ package io.skylift.migrator.testkit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,8 +26,9 @@ import java.util.Objects;
  * {@code public} (it owns the database, so it owns {@code public} through {@code pg_database_owner}).
  * {@link PostgresExtension} injects it and drops both when the test is over.
  *
- * <p>The server offers no TLS: connect with {@code sslmode=disable} (as {@link #jdbcUrl()} does);
- * a client that insists on TLS is refused ("The server does not support SSL").
+ * <p>The server speaks TLS with a certificate for {@code localhost} and {@code 127.0.0.1} that a CA made for this
+ * run issued ({@link #caCertificate()}); the role may log in over TLS only. {@link #jdbcUrl()} verifies the server
+ * as the migrator does by default ({@code sslmode=verify-full} with that CA as {@code sslrootcert}).
  *
  * <p>{@link #toString()} masks both passwords. The convenience methods run as the superuser and
  * wrap {@link SQLException} in {@link IllegalStateException} (message names the SQL), so that they
@@ -35,12 +39,12 @@ import java.util.Objects;
  * @param databaseName  this test's database
  * @param username      this test's role, the database's owner
  * @param password      the role's password when this record was made (see {@link #changePassword})
- * @param jdbcUrl       {@code jdbc:postgresql://host:port/databaseName?sslmode=disable}, without credentials
+ * @param caCertificate PEM file of the CA that issued the server's certificate (for {@code DB_SSL_ROOT_CERT})
  * @param adminUsername a superuser
  * @param adminPassword the superuser's password (the embedded server does not ask for it)
  */
 public record TestDatabase(String host, int port, String databaseName, String username, String password,
-                           String jdbcUrl, String adminUsername, String adminPassword) {
+                           Path caCertificate, String adminUsername, String adminPassword) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,18 +53,38 @@ public record TestDatabase(String host, int port, String databaseName, String us
         Objects.requireNonNull(databaseName, "databaseName must not be null");
         Objects.requireNonNull(username, "username must not be null");
         Objects.requireNonNull(password, "password must not be null");
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl must not be null");
+        Objects.requireNonNull(caCertificate, "caCertificate must not be null");
         Objects.requireNonNull(adminUsername, "adminUsername must not be null");
+    }
+
+    /** {@code jdbc:postgresql://host:port/databaseName}, without credentials or TLS parameters. */
+    public String baseJdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + databaseName;
+    }
+
+    /**
+     * {@link #baseJdbcUrl()} with {@code sslmode=verify-full} and {@code sslrootcert} = {@link #caCertificate()}:
+     * the server's certificate and host name are checked, as the migrator checks Aurora's.
+     */
+    public String jdbcUrl() {
+        return baseJdbcUrl() + "?sslmode=verify-full&sslrootcert="
+                + URLEncoder.encode(caCertificate.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The same database and role reached through {@code otherHost} (for host-name verification tests). */
+    public TestDatabase withHost(String otherHost) {
+        return new TestDatabase(otherHost, port, databaseName, username, password, caCertificate, adminUsername,
+                adminPassword);
     }
 
     /** A new connection to this database as the test's role; the caller closes it. */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, username, password);
+        return DriverManager.getConnection(jdbcUrl(), username, password);
     }
 
     /** A new connection to this database as the superuser; the caller closes it. */
     public Connection adminConnection() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, adminUsername, adminPassword);
+        return DriverManager.getConnection(jdbcUrl(), adminUsername, adminPassword);
     }
 
     /**
@@ -83,7 +107,8 @@ public record TestDatabase(String host, int port, String databaseName, String us
             }
             return null;
         });
-        return new TestDatabase(host, port, databaseName, username, newPassword, jdbcUrl, adminUsername, adminPassword);
+        return new TestDatabase(host, port, databaseName, username, newPassword, caCertificate, adminUsername,
+                adminPassword);
     }
 
     /**
@@ -178,7 +203,7 @@ public record TestDatabase(String host, int port, String databaseName, String us
     @Override
     public String toString() {
         return "TestDatabase[host=" + host + ", port=" + port + ", databaseName=" + databaseName
-                + ", username=" + username + ", password=<masked>, jdbcUrl=" + jdbcUrl
+                + ", username=" + username + ", password=<masked>, caCertificate=" + caCertificate
                 + ", adminUsername=" + adminUsername + ", adminPassword=<masked>]";
     }
 
