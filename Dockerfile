@@ -6,10 +6,14 @@ FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/maven:3.9.11-eclips
 WORKDIR /build
 COPY pom.xml ./
 COPY infra/pom.xml infra/
+COPY lint/pom.xml lint/
+COPY lint/src/main lint/src/main
 COPY function/pom.xml function/
 COPY function/src/main function/src/main
-# package copies the runtime dependencies to function/target/dependency (process-classes phase).
-RUN mvn -B -q -pl function -Dmaven.test.skip=true package
+# package copies the runtime dependencies (the lint module's jar among them) to function/target/dependency
+# (process-classes phase); -am builds the lint module first. Its verify-phase lint of migrations/ does not run here:
+# what reaches the image already passed the build and cdk synth.
+RUN mvn -B -q -pl function -am -Dmaven.test.skip=true package
 
 FROM public.ecr.aws/lambda/java:21.2025.05.04.06
 COPY --from=build /build/function/target/classes ${LAMBDA_TASK_ROOT}/

@@ -1,0 +1,36 @@
+package io.skylift.lint.rules;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every rule, in the order the README lists them. */
+public final class Rules {
+    private static final List<Rule> ALL = List.of(
+            new CreateIndexRule(),
+            new ConcurrentlyInTransactionRule(),
+            new AddColumnNotNullRule(),
+            new AddColumnVolatileDefaultRule(),
+            new AlterColumnTypeRule(),
+            new SetNotNullRule(),
+            new ConstraintNotValidRule(),
+            new UniqueUsingIndexRule(),
+            new DropTableRule(),
+            new DropColumnRule(),
+            new TruncateRule(),
+            new RenameTableRule(),
+            new RenameColumnRule(),
+            new VacuumFullRule(),
+            new ClusterRule(),
+            new LockTableRule());
+
+    private Rules() {
+    }
+
+    public static List<Rule> all() {
+        return ALL;
+    }
+
+    public static Optional<Rule> byId(String id) {
+        return ALL.stream().filter(rule -> rule.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,184 @@
+package io.skylift.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.skylift.lint.rules.Rule;
+import io.skylift.lint.rules.Rules;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every rule on SQL that must be found (with the line) and on SQL that must not, including the traps. */
+class RulesTest {
+    private final Linter linter = new Linter();
+
+    private List<Finding> lint(String sql) {
+        return linter.lint("V9__test.sql", sql);
+    }
+
+    static Stream<Arguments> positives() {
+        return Stream.of(
+                Arguments.of("create-index-non-concurrent", "CREATE INDEX orders_idx ON orders (placed_at);", 1),
+                Arguments.of("create-index-non-concurrent", "SELECT 1;\nCREATE UNIQUE INDEX IF NOT EXISTS u ON ONLY public.orders USING btree (id);", 2),
+                Arguments.of("create-index-non-concurrent", "CREATE INDEX ON orders ((lower(email)));", 1),
+                Arguments.of("concurrently-in-transaction", "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY i ON orders (id);", 2),
+                Arguments.of("concurrently-in-transaction", "DROP INDEX CONCURRENTLY i;\nUPDATE orders SET x = 1;", 1),
+                Arguments.of("concurrently-in-transaction", "SET lock_timeout = '1s';\nVACUUM orders;", 2),
+                Arguments.of("concurrently-in-transaction", "REINDEX INDEX CONCURRENTLY orders_idx;", 1),
+                Arguments.of("concurrently-in-transaction", "ALTER TABLE m DETACH PARTITION m_2020 CONCURRENTLY;", 1),
+                Arguments.of("add-column-not-null-no-default", "ALTER TABLE orders ADD COLUMN note text NOT NULL;", 1),
+                Arguments.of("add-column-not-null-no-default", "ALTER TABLE IF EXISTS orders ADD note text CONSTRAINT n NOT NULL;", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN seq bigserial;", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN at timestamptz DEFAULT clock_timestamp();", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN total int GENERATED ALWAYS AS (a + b) STORED;", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN n int GENERATED ALWAYS AS IDENTITY;", 1),
+                Arguments.of("alter-column-type", "ALTER TABLE orders ALTER COLUMN total_cents TYPE numeric(12,2);", 1),
+                Arguments.of("alter-column-type", "ALTER TABLE orders ALTER total_cents SET DATA TYPE bigint USING total_cents::bigint;", 1),
+                Arguments.of("set-not-null", "ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;", 1),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES customers (id);", 1),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD CHECK (total_cents >= 0);", 1),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD CONSTRAINT u UNIQUE (ref);", 1),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD PRIMARY KEY (id);", 1),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD UNIQUE (ref) USING INDEX TABLESPACE fast;", 1),
+                Arguments.of("drop-table", "DROP TABLE IF EXISTS legacy_orders CASCADE;", 1),
+                Arguments.of("drop-column", "ALTER TABLE orders DROP COLUMN legacy;", 1),
+                Arguments.of("drop-column", "ALTER TABLE orders DROP IF EXISTS legacy;", 1),
+                Arguments.of("truncate", "TRUNCATE TABLE orders;", 1),
+                Arguments.of("rename-table", "ALTER TABLE orders RENAME TO purchases;", 1),
+                Arguments.of("rename-column", "ALTER TABLE orders RENAME COLUMN total TO amount;", 1),
+                Arguments.of("rename-column", "ALTER TABLE orders RENAME total TO amount;", 1),
+                Arguments.of("vacuum-full", "VACUUM FULL orders;", 1),
+                Arguments.of("vacuum-full", "VACUUM (VERBOSE, FULL) orders;", 1),
+                Arguments.of("cluster", "CLUSTER orders USING orders_pkey;", 1),
+                Arguments.of("lock-table", "LOCK TABLE orders IN SHARE MODE;", 1),
+                Arguments.of("lock-table", "LOCK orders;", 1));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("positives")
+    void findsTheRuleAtTheStatementsLine(String rule, String sql, int line) {
+        assertThat(lint(sql)).as(sql).anySatisfy(f -> {
+            assertThat(f.rule()).isEqualTo(rule);
+            assertThat(f.line()).isEqualTo(line);
+            assertThat(f.script()).isEqualTo("V9__test.sql");
+            assertThat(f.severity()).isEqualTo(Rules.byId(rule).orElseThrow().severity());
+        });
+    }
+
+    static Stream<Arguments> negatives() {
+        return Stream.of(
+                Arguments.of("create-index-non-concurrent", "CREATE INDEX CONCURRENTLY orders_idx ON orders (placed_at);"),
+                Arguments.of("create-index-non-concurrent", "CREATE TABLE orders (id int);\nCREATE INDEX i ON orders (id);"),
+                Arguments.of("create-index-non-concurrent", "CREATE TABLE IF NOT EXISTS public.orders (id int);\nCREATE INDEX i ON orders (id);"),
+                Arguments.of("create-index-non-concurrent", "CREATE MATERIALIZED VIEW totals AS SELECT 1 AS x;\nCREATE INDEX i ON totals (x);"),
+                Arguments.of("concurrently-in-transaction", "CREATE INDEX CONCURRENTLY i ON orders (id);"),
+                Arguments.of("concurrently-in-transaction", "-- only comments besides\nCREATE INDEX CONCURRENTLY i ON orders (id);\nDROP INDEX CONCURRENTLY j;"),
+                Arguments.of("concurrently-in-transaction", "REFRESH MATERIALIZED VIEW CONCURRENTLY totals;\nUPDATE t SET x = 1;"),
+                Arguments.of("add-column-not-null-no-default", "ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT '';"),
+                Arguments.of("add-column-not-null-no-default", "ALTER TABLE orders ADD COLUMN note text;"),
+                Arguments.of("add-column-not-null-no-default", "ALTER TABLE orders ADD COLUMN note text CHECK (note IS NOT NULL);"),
+                Arguments.of("add-column-not-null-no-default", "ALTER TABLE orders ADD CONSTRAINT c CHECK (x IS NOT NULL) NOT VALID;"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN at timestamptz NOT NULL DEFAULT now();"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN c text DEFAULT 'random()';"),
+                Arguments.of("alter-column-type", "ALTER TABLE orders ALTER COLUMN total SET DEFAULT 0;"),
+                Arguments.of("alter-column-type", "ALTER TYPE mood ADD VALUE 'meh';"),
+                Arguments.of("set-not-null", "ALTER TABLE orders ALTER COLUMN currency DROP NOT NULL;"),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES customers (id) NOT VALID;"),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders VALIDATE CONSTRAINT fk;"),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN customer_id bigint REFERENCES customers (id);"),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD CONSTRAINT u UNIQUE USING INDEX orders_ref_idx;"),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD CONSTRAINT pk PRIMARY KEY USING INDEX orders_id_idx;"),
+                Arguments.of("drop-table", "DROP INDEX orders_idx;"),
+                Arguments.of("drop-table", "CREATE TABLE tmp (id int);\nDROP TABLE tmp;"),
+                Arguments.of("drop-column", "ALTER TABLE orders DROP CONSTRAINT fk;"),
+                Arguments.of("drop-column", "ALTER TABLE orders ALTER COLUMN x DROP DEFAULT;"),
+                Arguments.of("truncate", "CREATE TEMP TABLE scratch (id int);\nTRUNCATE scratch;"),
+                Arguments.of("rename-table", "ALTER INDEX orders_idx RENAME TO orders_placed_idx;"),
+                Arguments.of("rename-column", "ALTER TABLE orders RENAME CONSTRAINT a TO b;"),
+                Arguments.of("rename-column", "CREATE TABLE n (a int);\nALTER TABLE n RENAME a TO b;"),
+                Arguments.of("vacuum-full", "VACUUM ANALYZE orders;"),
+                Arguments.of("vacuum-full", "VACUUM (FULL false) orders;"),
+                Arguments.of("cluster", "ALTER TABLE orders CLUSTER ON orders_pkey;"),
+                Arguments.of("lock-table", "SELECT * FROM orders FOR UPDATE;"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("negatives")
+    void doesNotFindTheRuleInSafeSql(String rule, String sql) {
+        assertThat(lint(sql)).as(sql).noneMatch(f -> f.rule().equals(rule));
+    }
+
+    static Stream<Arguments> traps() {
+        return Stream.of(
+                Arguments.of("a keyword in a string", "INSERT INTO audit (note) VALUES ('DROP TABLE orders; TRUNCATE x');"),
+                Arguments.of("an E string with an escaped quote", "INSERT INTO audit VALUES (E'it\\'s; LOCK TABLE orders; ');"),
+                Arguments.of("a line comment", "-- DROP TABLE orders;\nSELECT 1;"),
+                Arguments.of("a block comment", "/* VACUUM FULL orders; /* nested */ CLUSTER orders; */ SELECT 1;"),
+                Arguments.of("a dollar-quoted function body", """
+                        CREATE OR REPLACE FUNCTION purge() RETURNS void LANGUAGE plpgsql AS $fn$
+                        BEGIN
+                          TRUNCATE orders;
+                          ALTER TABLE orders RENAME TO old_orders;
+                          CREATE INDEX i ON orders (id);
+                        END;
+                        $fn$;"""),
+                Arguments.of("a DO block", """
+                        DO $$
+                        BEGIN
+                          EXECUTE 'ALTER TABLE orders ADD COLUMN x int NOT NULL';
+                          LOCK TABLE orders;
+                        END
+                        $$;"""),
+                Arguments.of("a quoted identifier", "CREATE TABLE \"DROP TABLE x\" (\"VACUUM FULL\" int);"),
+                Arguments.of("the repository's migrations' shape", """
+                        CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);
+                        CREATE INDEX orders_customer_idx ON orders (customer_id);
+                        ALTER TABLE orders ADD COLUMN note text NOT NULL;
+                        ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES customers (id);
+                        ALTER TABLE orders ALTER COLUMN note TYPE varchar(100), ALTER COLUMN note SET NOT NULL;
+                        ALTER TABLE orders ADD CONSTRAINT u UNIQUE (note);
+                        ALTER TABLE orders RENAME COLUMN note TO remark;
+                        ALTER TABLE orders DROP COLUMN remark;
+                        TRUNCATE orders;
+                        DROP TABLE orders;"""));
+    }
+
+    @ParameterizedTest(name = "no finding in {0}")
+    @MethodSource("traps")
+    void keywordsInsideStringsCommentsBodiesOrANewTableAreNoFinding(String trap, String sql) {
+        assertThat(lint(sql)).as(sql).isEmpty();
+    }
+
+    @Test
+    void aTableCreatedLaterInTheFileDoesNotExcuseAnEarlierStatement() {
+        assertThat(lint("CREATE INDEX i ON orders (id);\nCREATE TABLE orders (id int);"))
+                .extracting(Finding::rule).containsExactly("create-index-non-concurrent");
+    }
+
+    @Test
+    void everyActionOfOneAlterTableIsJudged() {
+        assertThat(lint("ALTER TABLE orders ALTER COLUMN a TYPE text, ALTER COLUMN b SET NOT NULL, DROP COLUMN c;"))
+                .extracting(Finding::rule).containsExactly("alter-column-type", "set-not-null", "drop-column");
+    }
+
+    @Test
+    void messagesNameTheTableAndTheSafePattern() {
+        Finding finding = lint("CREATE INDEX orders_idx ON shop.orders (placed_at);").get(0);
+        assertThat(finding.message()).contains("shop.orders", "SHARE lock", "CREATE INDEX CONCURRENTLY");
+        assertThat(finding.describe()).startsWith("V9__test.sql:1: error create-index-non-concurrent: ");
+    }
+
+    @Test
+    void everyRuleHasAUniqueKebabCaseIdASummaryAndAPositiveCase() {
+        List<String> covered = positives().map(a -> (String) a.get()[0]).distinct().toList();
+        assertThat(Rules.all()).extracting(Rule::id).doesNotHaveDuplicates()
+                .allMatch(id -> id.matches("[a-z]+(-[a-z]+)*"))
+                .containsExactlyInAnyOrderElementsOf(covered);
+        assertThat(Rules.all()).allSatisfy(rule -> assertThat(rule.summary()).isNotBlank());
+    }
+}
