@@ -15,7 +15,7 @@ import org.postgresql.PGConnection;
 
 /**
  * Opens connections for one invocation. Connection attempts that are refused or time out are retried with
- * backoff until the deadline; authentication failures and other errors are not. Every connection it opened is
+ * backoff until the deadline; authentication failures, TLS failures ({@link TlsFailure}) and other errors are not. Every connection it opened is
  * tracked, so the watchdog can cancel the running statement and {@link #close()} can make sure none outlives
  * the invocation (an idle connection keeps Aurora Serverless from pausing).
  */
@@ -48,6 +48,9 @@ public final class DatabaseConnector implements AutoCloseable {
      * @throws DatabaseUnavailableException  when no connection could be opened in time, or the error is permanent
      */
     public Connection connect() {
+        TlsFailure.checkRootCertificate(target).ifPresent(reason -> {
+            throw new DatabaseUnavailableException(reason);
+        });
         int attempt = 0;
         while (true) {
             attempt++;
@@ -65,6 +68,10 @@ public final class DatabaseConnector implements AutoCloseable {
                     throw new AuthenticationFailedException("The database " + target.describe() + " refused user '"
                             + target.username() + "' (SQL state " + state + "): check the secret's username and "
                             + "password; after a rotation the secret is read again once");
+                }
+                var tlsFailure = TlsFailure.explain(e, target);
+                if (tlsFailure.isPresent()) {
+                    throw new DatabaseUnavailableException(tlsFailure.get());
                 }
                 if (REJECTED_STATE.equals(state)) {
                     throw new DatabaseUnavailableException("The database " + target.describe()

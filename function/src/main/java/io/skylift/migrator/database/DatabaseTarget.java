@@ -58,6 +58,33 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         return props;
     }
 
+    /** Whether the driver checks the server's certificate against {@link #sslRootCert()}. */
+    boolean verifiesCertificate() {
+        return sslMode.startsWith("verify-");
+    }
+
+    /** Whether a server without TLS is refused ({@code require} and the verifying modes). */
+    boolean requiresTls() {
+        return sslMode.equals("require") || verifiesCertificate();
+    }
+
+    /** {@code host:port} of the URL, for messages. */
+    String hostAndPort() {
+        String described = describe();
+        int slash = described.indexOf('/');
+        return slash < 0 ? described : described.substring(0, slash);
+    }
+
+    /** The host name or address of the URL, as the certificate must name it. */
+    String host() {
+        String hostAndPort = hostAndPort();
+        if (hostAndPort.startsWith("[")) {
+            return hostAndPort.substring(1, Math.max(1, hostAndPort.indexOf(']')));
+        }
+        int colon = hostAndPort.lastIndexOf(':');
+        return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    }
+
     /** host:port/db for messages, without credentials. */
     public String describe() {
         String rest = jdbcUrl.replaceFirst("^jdbc:postgresql://", "");

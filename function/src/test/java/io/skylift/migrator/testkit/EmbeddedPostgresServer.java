@@ -90,6 +90,18 @@ final class EmbeddedPostgresServer implements PostgresServer {
      * @throws IllegalStateException when it cannot start, with the server log's tail and path
      */
     static EmbeddedPostgresServer start() {
+        return start(true);
+    }
+
+    /**
+     * A server without TLS ({@code ssl=off}, every role by password over plain TCP): what a client expecting Aurora
+     * meets when something else answers on the address. Only for tests of that case.
+     */
+    static EmbeddedPostgresServer startWithoutTls() {
+        return start(false);
+    }
+
+    private static EmbeddedPostgresServer start(boolean tls) {
         boolean root = isRoot();
         if (root && !LinuxUtils.isUnshareAvailable()) {
             throw new IllegalStateException("PostgreSQL will not run as root, and 'unshare -U' (which lets the"
@@ -101,18 +113,19 @@ final class EmbeddedPostgresServer implements PostgresServer {
         removeOrphanedLogs(workingDirectory);
         ClusterTemplate template = new ClusterTemplate(workingDirectory.resolve(TEMPLATE_KEY));
         try {
-            return startOnce(workingDirectory, template, root);
+            return startOnce(workingDirectory, template, root, tls);
         } catch (RuntimeException first) {
             if (!template.exists()) {
                 throw first;
             }
             // A template that a killed JVM left half-made, or that another version wrote: start clean.
             template.delete();
-            return startOnce(workingDirectory, template, root);
+            return startOnce(workingDirectory, template, root, tls);
         }
     }
 
-    private static EmbeddedPostgresServer startOnce(Path workingDirectory, ClusterTemplate template, boolean root) {
+    private static EmbeddedPostgresServer startOnce(Path workingDirectory, ClusterTemplate template, boolean root,
+                                                    boolean tls) {
         String id = "skylift-" + UUID.randomUUID();
         Path dataDirectory = workingDirectory.resolve(id);
         Path logFile = workingDirectory.resolve(id + ".log");
@@ -122,7 +135,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
         try {
             fromTemplate = template.copyTo(dataDirectory);
             boolean saveTemplate = !fromTemplate;
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory.toFile())
                     // false: keep the copied cluster (zonky would initdb over it) and delete it ourselves.
                     .setCleanDataDirectory(false)
@@ -133,27 +146,31 @@ final class EmbeddedPostgresServer implements PostgresServer {
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("listen_addresses", "localhost,127.0.0.2")
-                    .setServerConfig("ssl", "on")
-                    .setServerConfig("ssl_cert_file", SERVER_CERTIFICATE)
-                    .setServerConfig("ssl_key_file", SERVER_KEY)
+                    .setServerConfig("ssl", tls ? "on" : "off")
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
                     .setDataDirectoryCustomizer(directory -> {
-                        writePgHba(directory.toPath());
+                        writePgHba(directory.toPath(), tls ? PG_HBA : PG_HBA.replace("hostssl", "host   "));
                         if (saveTemplate) {
                             template.save(directory.toPath());
+                        }
+                        if (!tls) {
+                            return;
                         }
                         // After the template is saved: each server has its own CA, never one from the cache.
                         authority.writeCertificate(directory.toPath().resolve(CA_CERTIFICATE));
                         authority.issueServerCertificate(List.of("localhost"), List.of("127.0.0.1"),
                                 directory.toPath().resolve(SERVER_CERTIFICATE), directory.toPath().resolve(SERVER_KEY));
-                    })
-                    .start();
-            String how = (fromTemplate ? "cluster copied from the cached initdb" : "fresh initdb")
+                    });
+            if (tls) {
+                builder.setServerConfig("ssl_cert_file", SERVER_CERTIFICATE).setServerConfig("ssl_key_file", SERVER_KEY);
+            }
+            EmbeddedPostgres postgres = builder.start();
+            String how = (tls ? "" : "WITHOUT TLS, ") + (fromTemplate ? "cluster copied from the cached initdb" : "fresh initdb")
                     + (root ? ", as root through unshare -U" : "");
             String description = "embedded PostgreSQL " + serverVersion(postgres.getPort()) + " (zonky; " + how + ")";
             return new EmbeddedPostgresServer(postgres, dataDirectory, logFile, description,
-                    dataDirectory.resolve(CA_CERTIFICATE));
+                    tls ? dataDirectory.resolve(CA_CERTIFICATE) : null);
         } catch (IOException | RuntimeException e) {
             String tail = tail(logFile);
             FileTrees.delete(dataDirectory);
@@ -221,9 +238,9 @@ final class EmbeddedPostgresServer implements PostgresServer {
         return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
 
-    private static void writePgHba(Path dataDirectory) {
+    private static void writePgHba(Path dataDirectory, String content) {
         try {
-            Files.writeString(dataDirectory.resolve("pg_hba.conf"), PG_HBA, StandardCharsets.UTF_8);
+            Files.writeString(dataDirectory.resolve("pg_hba.conf"), content, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write pg_hba.conf in " + dataDirectory, e);
         }

@@ -27,7 +27,10 @@ interface PostgresServer extends AutoCloseable {
     /** The superuser's password; a server may not ask for it (embedded: trust). */
     String adminPassword();
 
-    /** PEM file of the CA that issued the server's certificate: what {@code sslrootcert} takes to verify it. */
+    /**
+     * PEM file of the CA that issued the server's certificate: what {@code sslrootcert} takes to verify it; null
+     * for a server without TLS.
+     */
     Path caCertificate();
 
     /**

@@ -39,7 +39,8 @@ import java.util.Objects;
  * @param databaseName  this test's database
  * @param username      this test's role, the database's owner
  * @param password      the role's password when this record was made (see {@link #changePassword})
- * @param caCertificate PEM file of the CA that issued the server's certificate (for {@code DB_SSL_ROOT_CERT})
+ * @param caCertificate PEM file of the CA that issued the server's certificate (for {@code DB_SSL_ROOT_CERT});
+ *                      null for a server without TLS
  * @param adminUsername a superuser
  * @param adminPassword the superuser's password (the embedded server does not ask for it)
  */
@@ -53,7 +54,6 @@ public record TestDatabase(String host, int port, String databaseName, String us
         Objects.requireNonNull(databaseName, "databaseName must not be null");
         Objects.requireNonNull(username, "username must not be null");
         Objects.requireNonNull(password, "password must not be null");
-        Objects.requireNonNull(caCertificate, "caCertificate must not be null");
         Objects.requireNonNull(adminUsername, "adminUsername must not be null");
     }
 
@@ -64,9 +64,13 @@ public record TestDatabase(String host, int port, String databaseName, String us
 
     /**
      * {@link #baseJdbcUrl()} with {@code sslmode=verify-full} and {@code sslrootcert} = {@link #caCertificate()}:
-     * the server's certificate and host name are checked, as the migrator checks Aurora's.
+     * the server's certificate and host name are checked, as the migrator checks Aurora's. For a server without TLS,
+     * {@code sslmode=disable}.
      */
     public String jdbcUrl() {
+        if (caCertificate == null) {
+            return baseJdbcUrl() + "?sslmode=disable";
+        }
         return baseJdbcUrl() + "?sslmode=verify-full&sslrootcert="
                 + URLEncoder.encode(caCertificate.toString(), StandardCharsets.UTF_8);
     }

@@ -1,0 +1,95 @@
+package io.skylift.migrator.database;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * Recognises connection failures caused by TLS and says what to check. They are permanent: an untrusted certificate,
+ * a certificate for another host or a server without TLS does not mend while Aurora resumes, so retrying them would
+ * only hold the deploy for minutes before the same failure.
+ */
+final class TlsFailure {
+    /** pgjdbc names its host-name verifier in that message in every language ({@code {1}} of the message). */
+    private static final String HOSTNAME_VERIFIER = "PgjdbcHostnameVerifier";
+    /** pgjdbc's state for "The server does not support SSL" (also other rejections: see {@link #explain}). */
+    private static final String REJECTED_STATE = "08004";
+
+    private TlsFailure() {
+    }
+
+    /**
+     * A problem with {@code DB_SSL_ROOT_CERT} found before connecting, so the reason names the file rather than the
+     * driver's words about it.
+     */
+    static Optional<String> checkRootCertificate(DatabaseTarget target) {
+        if (!target.verifiesCertificate() || target.sslRootCert() == null) {
+            return Optional.empty();
+        }
+        Path bundle = Path.of(target.sslRootCert());
+        if (Files.isRegularFile(bundle) && Files.isReadable(bundle)) {
+            return Optional.empty();
+        }
+        return Optional.of("DB_SSL_ROOT_CERT is " + bundle + ", which does not exist or cannot be read: the image "
+                + "carries Amazon RDS's CA bundle there when built from the Dockerfile (rebuild it), or set "
+                + "DB_SSL_ROOT_CERT to a PEM file of the CA that issued the database's certificate");
+    }
+
+    /** Why the connection failed, when TLS is the reason; empty for any other failure. */
+    static Optional<String> explain(SQLException e, DatabaseTarget target) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = "The database server at " + target.hostAndPort();
+        String setting = " (DB_SSL_MODE is " + target.sslMode()
+                + (target.sslRootCert() == null ? "" : ", DB_SSL_ROOT_CERT is " + target.sslRootCert()) + ")";
+        if (REJECTED_STATE.equals(state) && target.requiresTls()) {
+            return Optional.of(where + " does not offer TLS" + setting + ": check that the secret's host is the "
+                    + "Aurora cluster's endpoint (Aurora always offers TLS) and that nothing else answers on that "
+                    + "address; for a local database without TLS set DB_SSL_MODE=disable");
+        }
+        if (String.valueOf(e.getMessage()).contains(HOSTNAME_VERIFIER)) {
+            return Optional.of(where + " presented a certificate that does not name the host '" + target.host() + "'"
+                    + setting + ": connect with the cluster's endpoint name as the secret holds it (not an IP "
+                    + "address or another DNS name), or set DB_SSL_MODE=verify-ca to check only the CA");
+        }
+        if (hasCause(e, CertPathBuilderException.class) || hasCause(e, CertPathValidatorException.class)) {
+            return Optional.of(where + " presented a certificate that the CA bundle does not trust" + setting
+                    + ": check that the host is the Aurora cluster's endpoint and that DB_SSL_ROOT_CERT is Amazon "
+                    + "RDS's CA bundle (the image's default) or the CA of your own database");
+        }
+        if (hasCause(e, SSLException.class)) {
+            return Optional.of("TLS with the database server at " + target.hostAndPort() + " failed" + setting + ": "
+                    + firstLine(rootCause(e)) + "; check the endpoint and the CA bundle");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = String.valueOf(t.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
