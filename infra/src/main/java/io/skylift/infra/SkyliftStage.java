@@ -4,18 +4,18 @@ import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import io.skylift.infra.nag.NagChecks;
 import java.nio.file.Path;
-import java.util.Objects;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stage;
 import software.constructs.Construct;
 
 /**
- * A deployable copy of Skylift ({@code Dev} or {@code Prod}): one {@link SkyliftStack}, checked
- * against cdk-nag's AWS Solutions rules.
+ * A deployable copy of Skylift ({@code Dev} or {@code Prod}): a {@link DataStack} (network, cluster, secrets)
+ * and a {@link MigratorStack} that depends on it, both checked against cdk-nag's AWS Solutions rules.
  */
 public final class SkyliftStage extends Stage {
 
-    private final SkyliftStack stack;
+    private final DataStack data;
+    private final MigratorStack migrator;
 
     /**
      * @param id             construct id, also the prefix of the stage's artifacts: {@code Dev}, {@code Prod}
@@ -25,19 +25,25 @@ public final class SkyliftStage extends Stage {
      */
     public SkyliftStage(Construct scope, String id, SkyliftSettings settings, StageSettings stage, Path imageDirectory) {
         super(scope, id);
-        Objects.requireNonNull(settings, "settings must not be null");
+        StageStackProps props = new StageStackProps(settings, stage, imageDirectory);
         // Here, not later: the pipeline synthesizes the stage as soon as it is added.
         NagChecks.apply(this);
-        stack = new SkyliftStack(this, "Skylift", new SkyliftStack.Props(settings, stage, imageDirectory));
+        data = new DataStack(this, "Data", props);
+        migrator = new MigratorStack(this, "Migrator", props, data);
     }
 
-    /** The stage's stack. */
-    public SkyliftStack getStack() {
-        return stack;
+    /** The stage's network, cluster and secrets. */
+    public DataStack getData() {
+        return data;
+    }
+
+    /** The stage's migrator, custom resource and monitoring. */
+    public MigratorStack getMigrator() {
+        return migrator;
     }
 
     /** The output holding the stage's migrator ARN. */
     public CfnOutput getMigratorArnOutput() {
-        return stack.getMigratorArnOutput();
+        return migrator.getMigratorArnOutput();
     }
 }

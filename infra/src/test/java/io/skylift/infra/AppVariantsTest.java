@@ -19,6 +19,7 @@ class AppVariantsTest {
 
     private static TestApps.Synthesized app;
     private static Template dev;
+    private static Template devMigrator;
     private static Template pipeline;
 
     @BeforeAll
@@ -36,8 +37,9 @@ class AppVariantsTest {
                 Map.entry("devMaxCapacity", 8),
                 Map.entry("engineVersion", "16.13"),
                 Map.entry("backupRetentionDays", 14),
-                Map.entry("deployId", "commit-0123abc")));
-        dev = Template.fromStack(app.stack("dev"));
+                Map.entry("deployId", "2026-11-28T09:15:00Z")));
+        dev = Template.fromStack(app.data("dev"));
+        devMigrator = Template.fromStack(app.migrator("dev"));
         pipeline = Template.fromStack(app.pipeline());
     }
 
@@ -49,8 +51,10 @@ class AppVariantsTest {
 
     @Test
     void namesFollowTheNamePrefixAndTheApplicationUserTheDatabaseName() {
-        assertThat(app.stack("dev").getStackName()).isEqualTo("orders-dev");
-        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "orders-dev-migrator"));
+        assertThat(app.data("dev").getStackName()).isEqualTo("orders-dev");
+        assertThat(app.migrator("dev").getStackName()).isEqualTo("orders-dev-migrator");
+        devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "orders-dev-migrator"));
+        devMigrator.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "orders-dev-migrator-alarms"));
         dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of("DBClusterIdentifier", "orders-dev",
                 "DatabaseName", "orders"));
         dev.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
@@ -59,15 +63,15 @@ class AppVariantsTest {
 
     @Test
     void anX86MigratorIsBuiltAndPublishedForX86() {
-        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("x86_64"),
+        devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("x86_64"),
                 "MemorySize", 2048, "Timeout", 900));
         assertThat(pipeline.toJSON().toString()).doesNotContain("ARM_CONTAINER");
     }
 
     @Test
     void aFifteenMinuteFunctionGetsALongerServiceTimeoutAndReadTimeout() {
-        dev.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("ServiceTimeout", "960",
-                "DeployId", "commit-0123abc"));
+        devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("ServiceTimeout", "1020",
+                "DeployId", "2026-11-28T09:15:00Z"));
         assertThat(pipeline.toJSON().toString()).contains("READ_TIMEOUT", "Value=960");
     }
 
@@ -86,5 +90,6 @@ class AppVariantsTest {
                 "ServerlessV2ScalingConfiguration", Map.of("MinCapacity", 1, "MaxCapacity", 8)));
         dev.hasResourceProperties("AWS::RDS::DBClusterParameterGroup", Map.of("Family", "aurora-postgresql16"));
         dev.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90));
+        devMigrator.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90));
     }
 }

@@ -36,13 +36,22 @@ public final class TestApps {
     /** A synthesized app. */
     public record Synthesized(App app, PipelineStack pipeline, CloudAssembly assembly) {
 
-        /** The stage stack of {@code stage} ({@code dev} or {@code prod}). */
-        public SkyliftStack stack(String stage) {
+        /** The stage {@code stage} ({@code dev} or {@code prod}). */
+        public SkyliftStage stage(String stage) {
             return pipeline.getStages().stream()
-                    .map(SkyliftStage::getStack)
-                    .filter(s -> s.getStackName().endsWith("-" + stage))
+                    .filter(s -> s.getData().getStackName().endsWith("-" + stage))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no " + stage + " stage"));
+        }
+
+        /** The data stack (network, cluster, secrets) of {@code stage}. */
+        public DataStack data(String stage) {
+            return stage(stage).getData();
+        }
+
+        /** The migrator stack (function, custom resource, monitoring) of {@code stage}. */
+        public MigratorStack migrator(String stage) {
+            return stage(stage).getMigrator();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.skylift.infra.config;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -16,6 +18,8 @@ import java.util.regex.Pattern;
  * {@code cdk.json} without reading this code.
  */
 public final class ContextReader {
+
+    private static final Pattern UTC_INSTANT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
 
     private final Function<String, Object> lookup;
 
@@ -95,6 +99,28 @@ public final class ContextReader {
             throw invalid(key, text.get(), expected);
         }
         return value;
+    }
+
+    /**
+     * An ISO-8601 UTC instant written with a {@code Z} ({@code 2026-11-28T09:15:00Z}, fractions of a second
+     * allowed); {@code defaultValue} when unset. Offsets such as {@code +01:00} are refused rather than converted,
+     * so the value in {@code cdk.json} is the value in the template.
+     */
+    public Instant instant(String key, Instant defaultValue) {
+        Optional<String> text = optionalString(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        String expected = "an ISO-8601 UTC instant such as 2026-11-28T09:15:00Z";
+        if (!UTC_INSTANT.matcher(text.get()).matches()) {
+            throw invalid(key, text.get(), expected);
+        }
+        try {
+            return Instant.parse(text.get());
+        } catch (DateTimeParseException e) {
+            // Shaped right but not a date, e.g. month 13 or 25 o'clock.
+            throw invalid(key, text.get(), expected);
+        }
     }
 
     /** {@code true} or {@code false} (any case); {@code defaultValue} when unset. */

@@ -10,12 +10,14 @@ import java.util.regex.Pattern;
 
 /**
  * Everything a user can set, read once from CDK context and validated before any construct is built.
- * Each key, its default and its meaning are listed in {@code docs/infrastructure.md}.
+ * Each key, its default and its meaning are listed in the README's "Context keys" table.
  *
  * @param namePrefix prefix of physical names (stacks, function, cluster, pipeline); default
  *                   {@value #DEFAULT_NAME_PREFIX}
- * @param deployId   value of the custom resource property that changes on every deploy, so CloudFormation
- *                   sends an Update (and the function migrates) each time; default the synth time, UTC
+ * @param deployId   the deploy's time, the custom resource's {@code DeployId}: it changes on every deploy, so
+ *                   CloudFormation sends an Update (and the function migrates) each time, and it orders deploys, so
+ *                   the function recognises CloudFormation's rollback Update (an earlier {@code DeployId} than the
+ *                   one it replaces) and answers it without migrating. Default the synth time, to the second
  * @param network    network settings
  * @param database   database settings
  * @param migrator   migrator function settings
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public record SkyliftSettings(
         String namePrefix,
-        String deployId,
+        Instant deployId,
         NetworkSettings network,
         DatabaseSettings database,
         MigratorSettings migrator,
@@ -37,7 +39,6 @@ public record SkyliftSettings(
 
     // Short enough that "<prefix>-prod-migrator" fits Lambda's 64 characters and the cluster id its 63.
     private static final Pattern NAME_PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,29}");
-    private static final Pattern DEPLOY_ID = Pattern.compile("[A-Za-z0-9:._+/-]{1,128}");
 
     public SkyliftSettings {
         Objects.requireNonNull(namePrefix, "namePrefix must not be null");
@@ -94,8 +95,7 @@ public record SkyliftSettings(
         return new SkyliftSettings(
                 context.matching("namePrefix", DEFAULT_NAME_PREFIX, NAME_PREFIX,
                         "lower-case letters, digits and -, starting with a letter, at most 30 characters"),
-                context.matching("deployId", now.truncatedTo(ChronoUnit.SECONDS).toString(), DEPLOY_ID,
-                        "at most 128 letters, digits or :._+/-"),
+                context.instant("deployId", now.truncatedTo(ChronoUnit.SECONDS)),
                 NetworkSettings.fromContext(context),
                 DatabaseSettings.fromContext(context),
                 MigratorSettings.fromContext(context),

@@ -6,9 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -36,7 +34,8 @@ import software.constructs.IConstruct;
  *
  * <p>Always: storage encrypted, TLS forced ({@code rds.force_ssl=1} in a cluster parameter group),
  * PostgreSQL logs exported to a log group with a retention, IAM database authentication enabled,
- * and a security group that admits nobody until {@link #allowFrom(IConnectable)} names a caller.
+ * and a security group that admits nobody until a caller is allowed through the cluster's {@code connections}
+ * (the migrator does so from its own stack).
  */
 public final class Database extends Construct {
 
@@ -162,11 +161,6 @@ public final class Database extends Construct {
     /** The application user's secret (username, password, and the cluster's host, port, dbname, engine). */
     public ISecret getAppSecret() {
         return appSecret;
-    }
-
-    /** Admits {@code caller} on {@value #PORT}, and nobody else. */
-    public void allowFrom(IConnectable caller) {
-        cluster.getConnections().allowFrom(caller, Port.tcp(PORT), "PostgreSQL from the migrator");
     }
 
     /**

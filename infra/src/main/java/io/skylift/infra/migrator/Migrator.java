@@ -3,12 +3,16 @@ package io.skylift.infra.migrator;
 import io.skylift.infra.nag.Suppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -48,6 +52,13 @@ public final class Migrator extends Construct {
 
     /** The environment variable mapping Flyway placeholder {@code app_password} to the application secret. */
     public static final String APP_PASSWORD_PLACEHOLDER = "PLACEHOLDER_SECRET_APP_PASSWORD";
+
+    /**
+     * How long an asynchronous event (CloudFormation's) may wait in Lambda's queue before it is dropped. The
+     * custom resource waits this long beyond the function's timeout ({@link SchemaMigration}), so any event
+     * that starts still has CloudFormation waiting for its answer.
+     */
+    public static final Duration MAX_EVENT_AGE = Duration.minutes(2);
 
     private final DockerImageFunction function;
     private final SecurityGroup securityGroup;
@@ -89,8 +100,11 @@ public final class Migrator extends Construct {
                         APP_PASSWORD_PLACEHOLDER, props.appSecret().getSecretArn() + "#password"))
                 .logGroup(logGroup)
                 // CloudFormation invokes asynchronously. The function always answers, so a retry could only
-                // repeat a migration after a crash, past the custom resource's ServiceTimeout.
+                // repeat a migration after a crash, past the custom resource's ServiceTimeout; and an event that
+                // waited in Lambda's queue longer than MAX_EVENT_AGE is dropped rather than run after
+                // CloudFormation stopped waiting for it (the default age is six hours).
                 .retryAttempts(0)
+                .maxEventAge(MAX_EVENT_AGE)
                 .build();
 
         Suppressions.suppress(function, "AwsSolutions-IAM4", "The AWS-managed Lambda execution policies grant"
@@ -118,6 +132,41 @@ public final class Migrator extends Construct {
     /** The function's security group, which the database and the Secrets Manager endpoint admit. */
     public SecurityGroup getSecurityGroup() {
         return securityGroup;
+    }
+
+    /**
+     * Lets the function reach {@code target} on TCP {@code port}: an ingress rule on each of the target's
+     * security groups, admitting this function's security group only.
+     *
+     * <p>The rules are created here, under this construct, not with the target: when the target is in another
+     * stack (the data stack), that stack then never refers to the migrator's security group (which would make
+     * it depend on the migrator's stack: a cycle), the rules roll back with the migrator, and whatever depends
+     * on this construct (the custom resource) also waits for them.
+     *
+     * @param id     construct id of the rule(s), unique within this construct
+     * @return the rules, one per security group of the target
+     */
+    public List<CfnSecurityGroupIngress> allowTo(String id, IConnectable target, int port, String description) {
+        Objects.requireNonNull(id, "id must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(description, "description must not be null");
+        List<ISecurityGroup> groups = target.getConnections().getSecurityGroups();
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("allowTo " + id + ": the target has no security group to admit the"
+                    + " migrator into");
+        }
+        List<CfnSecurityGroupIngress> rules = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            rules.add(CfnSecurityGroupIngress.Builder.create(this, groups.size() == 1 ? id : id + (i + 1))
+                    .groupId(groups.get(i).getSecurityGroupId())
+                    .sourceSecurityGroupId(securityGroup.getSecurityGroupId())
+                    .ipProtocol("tcp")
+                    .fromPort(port)
+                    .toPort(port)
+                    .description(description)
+                    .build());
+        }
+        return List.copyOf(rules);
     }
 
     /**

@@ -5,68 +5,105 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 /**
- * An alarm on the migrator's errors and a small dashboard: invocations, errors, duration, and the
- * migrations the function reports through its embedded metrics (namespace {@value #NAMESPACE},
- * dimension {@code FunctionName}).
+ * Two alarms and a dashboard for the migrator.
+ *
+ * <ul>
+ *   <li>{@code MigrationFailed}: the function's own metric, which it writes in CloudWatch's embedded metric
+ *       format on every invocation (namespace {@value #NAMESPACE}, dimension {@code FunctionName}, 1 when the
+ *       invocation failed). It is the only signal of a failed deploy: on the custom-resource path the function
+ *       answers FAILED and returns normally, so Lambda counts no error.</li>
+ *   <li>{@code Errors}: Lambda's own count, for failed direct invocations and crashes.</li>
+ * </ul>
+ * Both notify the alarm topic; the dashboard shows their state beside invocations, durations and migrations.
  */
 public final class MigratorMonitoring extends Construct {
 
-    /** Namespace of the function's embedded metrics. */
+    /** Namespace of the function's embedded metrics (the function's {@code InvocationLog.NAMESPACE}). */
     public static final String NAMESPACE = "Skylift";
+
+    /** The function's metric that is 1 for each failed invocation. */
+    public static final String MIGRATION_FAILED = "MigrationFailed";
 
     private static final Duration PERIOD = Duration.minutes(5);
 
     private final Alarm errorAlarm;
+    private final Alarm migrationFailedAlarm;
     private final Dashboard dashboard;
 
-    /**
-     * @param function      the migrator
-     * @param dashboardName name of the dashboard (unique in the account and region)
-     */
-    public MigratorMonitoring(Construct scope, String id, IFunction function, String dashboardName) {
+    public MigratorMonitoring(Construct scope, String id, Props props) {
         super(scope, id);
-        Objects.requireNonNull(function, "function must not be null");
-        Objects.requireNonNull(dashboardName, "dashboardName must not be null");
+        Objects.requireNonNull(props, "props must not be null");
+        IFunction function = props.function();
+        SnsAction notify = new SnsAction(props.alarmTopic());
 
-        // Every error is worth a look: a failed invocation is a failed migration, deploy or pipeline run.
-        errorAlarm = Alarm.Builder.create(this, "Errors")
-                .alarmDescription("Skylift migrator " + function.getFunctionName()
-                        + " failed: see its log group for the failing migration")
-                .metric(function.metricErrors(MetricOptions.builder().period(PERIOD).statistic("Sum").build()))
+        // Every failure is worth a look: a failed migration is a failed deploy, pipeline run or operator command.
+        migrationFailedAlarm = Alarm.Builder.create(this, MIGRATION_FAILED)
+                .alarmDescription("Skylift migrator " + function.getFunctionName() + ": a migration failed (a"
+                        + " deploy, the pipeline step or an operator's command); the stack events or the log group"
+                        + " name the failing migration")
+                .metric(skylift(function, MIGRATION_FAILED, "Sum"))
                 .threshold(1)
                 .evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
+        errorAlarm = Alarm.Builder.create(this, "Errors")
+                .alarmDescription("Skylift migrator " + function.getFunctionName()
+                        + " failed: see its log group for the failing migration")
+                .metric(function.metricErrors(sum()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        for (Alarm alarm : List.of(migrationFailedAlarm, errorAlarm)) {
+            alarm.addAlarmAction(notify);
+        }
 
         dashboard = Dashboard.Builder.create(this, "Dashboard")
-                .dashboardName(dashboardName)
-                .widgets(List.of(List.of(
-                        graph("Invocations and errors", List.of(
-                                function.metricInvocations(sum()), function.metricErrors(sum()))),
-                        graph("Duration (ms)", List.of(
-                                function.metricDuration(MetricOptions.builder().period(PERIOD).statistic("Maximum").build()),
-                                skylift(function, "MigrationDuration", "Maximum"))),
-                        graph("Migrations applied and failed", List.of(
-                                skylift(function, "MigrationsApplied", "Sum"),
-                                skylift(function, "MigrationFailed", "Sum"))))))
+                .dashboardName(props.dashboardName())
+                .widgets(List.of(
+                        List.of(AlarmStatusWidget.Builder.create()
+                                .title("Alarms")
+                                .alarms(List.<IAlarm>of(migrationFailedAlarm, errorAlarm))
+                                .width(24)
+                                .build()),
+                        List.of(
+                                graph("Invocations and errors", List.of(
+                                        function.metricInvocations(sum()), function.metricErrors(sum()))),
+                                graph("Duration (ms)", List.of(
+                                        function.metricDuration(MetricOptions.builder().period(PERIOD)
+                                                .statistic("Maximum").build()),
+                                        skylift(function, "MigrationDuration", "Maximum"))),
+                                graph("Migrations applied and failed", List.of(
+                                        skylift(function, "MigrationsApplied", "Sum"),
+                                        skylift(function, MIGRATION_FAILED, "Sum"))))))
                 .build();
     }
 
-    /** The alarm on the function's errors. */
+    /** The alarm on Lambda's {@code Errors} of the function. */
     public Alarm getErrorAlarm() {
         return errorAlarm;
+    }
+
+    /** The alarm on the function's {@code MigrationFailed} metric. */
+    public Alarm getMigrationFailedAlarm() {
+        return migrationFailedAlarm;
     }
 
     /** The dashboard. */
@@ -82,6 +119,7 @@ public final class MigratorMonitoring extends Construct {
         return GraphWidget.Builder.create().title(title).left(metrics).width(8).build();
     }
 
+    // The function names its metrics by AWS_LAMBDA_FUNCTION_NAME, which Lambda sets to the function's name.
     private static Metric skylift(IFunction function, String name, String statistic) {
         return Metric.Builder.create()
                 .namespace(NAMESPACE)
@@ -90,5 +128,52 @@ public final class MigratorMonitoring extends Construct {
                 .statistic(statistic)
                 .period(PERIOD)
                 .build();
+    }
+
+    /**
+     * Monitoring properties. All required.
+     *
+     * @param function      the migrator
+     * @param dashboardName name of the dashboard (unique in the account and region)
+     * @param alarmTopic    the topic both alarms notify
+     */
+    public record Props(IFunction function, String dashboardName, ITopic alarmTopic) {
+
+        public Props {
+            Objects.requireNonNull(function, "function must not be null");
+            Objects.requireNonNull(dashboardName, "dashboardName must not be null");
+            Objects.requireNonNull(alarmTopic, "alarmTopic must not be null");
+        }
+
+        /** A builder. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link Props}. */
+        public static final class Builder {
+            private IFunction function;
+            private String dashboardName;
+            private ITopic alarmTopic;
+
+            public Builder function(IFunction value) {
+                function = value;
+                return this;
+            }
+
+            public Builder dashboardName(String value) {
+                dashboardName = value;
+                return this;
+            }
+
+            public Builder alarmTopic(ITopic value) {
+                alarmTopic = value;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(function, dashboardName, alarmTopic);
+            }
+        }
     }
 }

@@ -9,7 +9,6 @@ import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
-import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
@@ -29,8 +28,9 @@ import software.constructs.Construct;
  * <ul>
  *   <li>An S3 gateway endpoint: the CloudFormation response URL is a pre-signed S3 URL, so without it
  *       the migrator could not answer the custom resource.</li>
- *   <li>A Secrets Manager interface endpoint: the migrator reads the database secrets. It admits only
- *       the security groups passed to {@link #allowSecretsManagerFrom(IConnectable)}.</li>
+ *   <li>A Secrets Manager interface endpoint: the migrator reads the database secrets. It admits nobody
+ *       until a caller is allowed to it through its {@code connections} (the migrator does so from its own
+ *       stack).</li>
  *   <li>A flow log of rejected traffic, the first place to look when a connection times out.</li>
  * </ul>
  */
@@ -84,7 +84,7 @@ public final class Network extends Construct {
                 .service(InterfaceVpcEndpointAwsService.SECRETS_MANAGER)
                 .subnets(workloadSubnets)
                 .privateDnsEnabled(true)
-                // Not open to the whole VPC: only the callers named through allowSecretsManagerFrom.
+                // Not open to the whole VPC: only callers allowed through its connections.
                 .open(false)
                 .build());
     }
@@ -102,11 +102,6 @@ public final class Network extends Construct {
     /** The Secrets Manager interface endpoint. */
     public InterfaceVpcEndpoint getSecretsManagerEndpoint() {
         return secretsManagerEndpoint;
-    }
-
-    /** Lets {@code caller} reach the Secrets Manager endpoint on 443. */
-    public void allowSecretsManagerFrom(IConnectable caller) {
-        secretsManagerEndpoint.getConnections().allowDefaultPortFrom(caller, "Secrets Manager from the migrator");
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.skylift.infra.pipeline;
 
 import io.skylift.infra.CdkCliVersion;
-import io.skylift.infra.SkyliftStack;
+import io.skylift.infra.MigratorStack;
 import io.skylift.infra.SkyliftStage;
 import io.skylift.infra.config.PipelineSettings;
 import io.skylift.infra.config.SkyliftSettings;
@@ -118,7 +118,7 @@ public final class PipelineStack extends Stack {
         return formatArn(ArnComponents.builder()
                 .service("lambda")
                 .resource("function")
-                .resourceName(SkyliftStack.functionName(settings, stage))
+                .resourceName(MigratorStack.functionName(settings, stage))
                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                 .account(settings.accountOf(stage).orElse(null))
                 .region(settings.regionOf(stage).orElse(null))
@@ -128,7 +128,7 @@ public final class PipelineStack extends Stack {
     private CodePipelineSource repositorySource(SkyliftSettings settings) {
         PipelineSettings source = settings.pipeline();
         // Without an ARN the stack creates the connection; it stays PENDING until an administrator
-        // completes the handshake with the provider in the console (see docs/infrastructure.md).
+        // completes the handshake with the provider in the console (README, Deploy step 5).
         String connectionArn = source.connectionArn().orElseGet(() -> CfnConnection.Builder.create(this, "Connection")
                 .connectionName(settings.namePrefix())
                 .providerType(source.connectionProvider())

@@ -26,7 +26,8 @@ class SkyliftSettingsTest {
         SkyliftSettings s = read(Map.of());
 
         assertThat(s.namePrefix()).isEqualTo("skylift");
-        assertThat(s.deployId()).as("deploy id defaults to the synth time").isEqualTo("2026-03-04T05:06:07Z");
+        assertThat(s.deployId()).as("deploy id defaults to the synth time, to the second")
+                .isEqualTo(Instant.parse("2026-03-04T05:06:07Z"));
         assertThat(s.network()).isEqualTo(new NetworkSettings("10.0.0.0/16", 0));
         assertThat(s.database()).isEqualTo(new DatabaseSettings("17.9", "skylift", "postgres", 7, 10));
         assertThat(s.database().appUsername()).isEqualTo("skylift_app");
@@ -56,7 +57,7 @@ class SkyliftSettingsTest {
         context.put("logRetentionDays", 90.0);
         context.put("devDeletionProtection", true);
         context.put("devRemovalPolicy", "Retain");
-        context.put("deployId", "abc123");
+        context.put("deployId", "2026-11-28T09:15:00Z");
 
         SkyliftSettings s = read(context);
 
@@ -70,7 +71,7 @@ class SkyliftSettingsTest {
         assertThat(s.migrator().timeoutMinutes()).isEqualTo(14);
         assertThat(s.migrator().memoryMb()).isEqualTo(2048);
         assertThat(s.migrator().logRetention()).isEqualTo(RetentionDays.THREE_MONTHS);
-        assertThat(s.deployId()).isEqualTo("abc123");
+        assertThat(s.deployId()).isEqualTo(Instant.parse("2026-11-28T09:15:00Z"));
     }
 
     @Test
@@ -122,6 +123,13 @@ class SkyliftSettingsTest {
         "backupRetentionDays|1|backupRetentionDays",
         "autoPauseMinutes|2|autoPauseMinutes",
         "vpcCidr|10.0.0.0/8|vpcCidr",
+        "deployId|abc123|'deployId' is 'abc123', expected an ISO-8601 UTC instant such as 2026-11-28T09:15:00Z",
+        "deployId|2026-11-28|deployId",
+        "deployId|2026-11-28T09:15:00|deployId",
+        "deployId|2026-11-28T09:15:00+01:00|deployId",
+        "deployId|2026-13-28T09:15:00Z|deployId",
+        "deployId|2026-11-28T25:15:00Z|deployId",
+        "deployId|1764321300|deployId",
     })
     void unusableValuesAreRefusedWithTheirKey(String key, String value, String messagePart) {
         assertThatThrownBy(() -> read(Map.of(key, value)))
@@ -136,6 +144,12 @@ class SkyliftSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(key)
                 .hasMessageContaining(required);
+    }
+
+    @ParameterizedTest(name = "deployId {0}")
+    @CsvSource({"2026-11-28T09:15:00Z,2026-11-28T09:15:00Z", "2026-11-28T09:15:00.250Z,2026-11-28T09:15:00.250Z"})
+    void aDeployIdOverrideIsAnIsoUtcInstant(String value, String rendered) {
+        assertThat(read(Map.of("deployId", value)).deployId()).hasToString(rendered);
     }
 
     @Test

@@ -104,11 +104,13 @@ class PipelineStackTest {
         assertThat(configuration(actionNamed("Prod", "skylift-prod.Prepare")).get("RoleArn").toString())
                 .contains("cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1");
         pipeline.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
-        assertThat(connected.stack("prod").getAccount()).isEqualTo("222222222222");
-        assertThat(connected.stack("prod").getRegion()).isEqualTo("us-east-1");
-        Template.fromStack(connected.stack("prod")).hasResourceProperties("AWS::Lambda::Permission", Map.of(
+        for (software.amazon.awscdk.Stack stack : List.of(connected.data("prod"), connected.migrator("prod"))) {
+            assertThat(stack.getAccount()).isEqualTo("222222222222");
+            assertThat(stack.getRegion()).isEqualTo("us-east-1");
+        }
+        Template.fromStack(connected.migrator("prod")).hasResourceProperties("AWS::Lambda::Permission", Map.of(
                 "Action", "lambda:InvokeFunction", "Principal", "111111111111"));
-        Template.fromStack(connected.stack("dev")).resourceCountIs("AWS::Lambda::Permission", 0);
+        Template.fromStack(connected.migrator("dev")).resourceCountIs("AWS::Lambda::Permission", 0);
     }
 
     @Test
@@ -117,11 +119,22 @@ class PipelineStackTest {
     }
 
     @Test
+    void eachStageDeploysItsDataStackBeforeItsMigratorStack() {
+        for (String stage : List.of("Dev", "Prod")) {
+            String data = "skylift-" + stage.toLowerCase();
+            assertThat(runOrder(actionNamed(stage, data + ".Deploy"))).as("data stack deployed before the migrator's")
+                    .isLessThan(runOrder(actionNamed(stage, data + "-migrator.Prepare")));
+            assertThat(runOrder(actionNamed(stage, data + "-migrator.Prepare")))
+                    .isLessThan(runOrder(actionNamed(stage, data + "-migrator.Deploy")));
+        }
+    }
+
+    @Test
     void afterEachDeployAStepInvokesThatStagesMigratorWithItsArnFromTheStageOutput() {
         for (String stage : List.of("Dev", "Prod")) {
             Map<String, Object> step = actionNamed(stage, "Migrate" + stage);
-            assertThat(runOrder(step)).as("migrate step after the deploy")
-                    .isGreaterThan(runOrder(actionNamed(stage, "skylift-" + stage.toLowerCase() + ".Deploy")));
+            assertThat(runOrder(step)).as("migrate step after the migrator's deploy")
+                    .isGreaterThan(runOrder(actionNamed(stage, "skylift-" + stage.toLowerCase() + "-migrator.Deploy")));
             assertThat(configuration(step).get("EnvironmentVariables").toString())
                     .contains("\"name\":\"MIGRATOR_FUNCTION_ARN\"", ".MigratorFunctionArn}");
             Map<String, Object> project = project("Pipeline/Pipeline/" + stage + "/Migrate" + stage + "/Migrate" + stage);

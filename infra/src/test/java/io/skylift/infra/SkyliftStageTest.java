@@ -13,10 +13,11 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The stage stacks as the default {@code cdk synth} builds them (cdk.json's context only): what each
- * resource promises, and what must never be there.
+ * The stages' stacks as the default {@code cdk synth} builds them (cdk.json's context only): what each
+ * resource promises, and what must never be there. {@code dev}/{@code prod} are the data stacks,
+ * {@code devMigrator}/{@code prodMigrator} the migrator stacks.
  */
-class SkyliftStackTest {
+class SkyliftStageTest {
 
     @TempDir
     static Path outdir;
@@ -24,12 +25,72 @@ class SkyliftStackTest {
     private static TestApps.Synthesized app;
     private static Template dev;
     private static Template prod;
+    private static Template devMigrator;
+    private static Template prodMigrator;
 
     @BeforeAll
     static void synthesize() {
         app = TestApps.synth(outdir, Map.of());
-        dev = Template.fromStack(app.stack("dev"));
-        prod = Template.fromStack(app.stack("prod"));
+        dev = Template.fromStack(app.data("dev"));
+        prod = Template.fromStack(app.data("prod"));
+        devMigrator = Template.fromStack(app.migrator("dev"));
+        prodMigrator = Template.fromStack(app.migrator("prod"));
+    }
+
+    // ---- two stacks per stage ------------------------------------------------------------------
+
+    @Test
+    void eachStageIsADataStackAndAMigratorStackThatDependsOnIt() {
+        for (String stage : List.of("dev", "prod")) {
+            SkyliftStage s = app.stage(stage);
+            assertThat(s.getData().getStackName()).isEqualTo("skylift-" + stage);
+            assertThat(s.getMigrator().getStackName()).isEqualTo("skylift-" + stage + "-migrator");
+            assertThat(s.getMigrator().getDependencies()).as("stacks the migrator stack depends on")
+                    .containsExactly(s.getData());
+            assertThat(s.getData().getDependencies()).as("the data stack depends on nothing").isEmpty();
+            assertThat(s.getNode().getChildren().stream().filter(c -> c instanceof software.amazon.awscdk.Stack))
+                    .as("stacks of the " + stage + " stage").hasSize(2);
+        }
+    }
+
+    @Test
+    void theDataStackHoldsTheNetworkClusterAndSecretsAndNothingOfTheMigrator() {
+        for (Template t : List.of(dev, prod)) {
+            t.resourceCountIs("AWS::RDS::DBCluster", 1);
+            t.resourceCountIs("AWS::EC2::VPC", 1);
+            t.resourceCountIs("AWS::SecretsManager::Secret", 2);
+            t.resourceCountIs("AWS::Lambda::Function", 0);
+            t.resourceCountIs("Custom::SkyliftSchemaMigration", 0);
+            t.resourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
+            t.resourceCountIs("AWS::CloudWatch::Alarm", 0);
+            assertThat(t.toJSON().toString()).as("the data stack reads nothing from another stack")
+                    .doesNotContain("Fn::GetStackOutput", "Fn::ImportValue");
+        }
+        for (Template t : List.of(devMigrator, prodMigrator)) {
+            t.resourceCountIs("AWS::RDS::DBCluster", 0);
+            t.resourceCountIs("AWS::EC2::VPC", 0);
+            t.resourceCountIs("AWS::SecretsManager::Secret", 0);
+        }
+    }
+
+    @Test
+    void onlyTheProtectedDataStackIsTerminationProtectedSoAFailedMigratorStackCanBeDeleted() {
+        assertThat(app.data("prod").getTerminationProtection()).isTrue();
+        assertThat(app.migrator("prod").getTerminationProtection()).isFalse();
+        assertThat(app.migrator("dev").getTerminationProtection()).isFalse();
+    }
+
+    @Test
+    void everyOutputIsKeptAndMovesToTheStackThatOwnsIt() {
+        assertThat(dev.toJSON().get("Outputs").toString())
+                .contains("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn");
+        for (String output : List.of("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn")) {
+            dev.hasOutput(output, Map.of("Value", Match.anyValue()));
+        }
+        for (String output : List.of("SchemaVersion", "MigrationsApplied", "MigratorFunctionArn", "MigratorFunctionName",
+                "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName", "AlarmTopicArn")) {
+            devMigrator.hasOutput(output, Map.of("Value", Match.anyValue()));
+        }
     }
 
     // ---- network -------------------------------------------------------------------------------
@@ -80,13 +141,14 @@ class SkyliftStackTest {
     @Test
     void theSecretsManagerEndpointAdmitsOnlyTheMigrator() {
         String endpointSg = logicalId(dev, "AWS::EC2::SecurityGroup", "Network/Vpc/SecretsManager/SecurityGroup");
-        String migratorSg = logicalId(dev, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup");
+        String migratorSg = logicalId(devMigrator, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup");
         dev.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
                 "GroupDescription", Match.stringLikeRegexp(".*SecretsManager.*"),
                 "SecurityGroupIngress", Match.absent()));
-        List<Map<String, Object>> ingress = ingressTo(dev, endpointSg);
+        List<Map<String, Object>> ingress = ingressTo(devMigrator, fromDevData(Map.of("Fn::GetAtt", List.of(endpointSg,
+                "GroupId"))));
         assertThat(ingress).hasSize(1);
-        assertThat(ingress.get(0)).containsEntry("FromPort", 443)
+        assertThat(ingress.get(0)).containsEntry("FromPort", 443).containsEntry("ToPort", 443)
                 .containsEntry("SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(migratorSg, "GroupId")));
     }
 
@@ -166,8 +228,8 @@ class SkyliftStackTest {
         dev.hasResource("AWS::RDS::DBCluster", Map.of(
                 "Properties", Match.objectLike(Map.of("DeletionProtection", false)),
                 "DeletionPolicy", "Delete"));
-        assertThat(app.stack("prod").getTerminationProtection()).isTrue();
-        assertThat(app.stack("dev").getTerminationProtection()).isFalse();
+        assertThat(app.data("prod").getTerminationProtection()).isTrue();
+        assertThat(app.data("dev").getTerminationProtection()).isFalse();
     }
 
     @Test
@@ -182,15 +244,16 @@ class SkyliftStackTest {
     @Test
     void postgresIsOpenOnlyToTheMigratorsSecurityGroupAndNeverToACidr() {
         String dbSg = logicalId(dev, "AWS::EC2::SecurityGroup", "Database/SecurityGroup");
-        String migratorSg = logicalId(dev, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup");
-        List<Map<String, Object>> ingress = ingressTo(dev, dbSg);
+        String migratorSg = logicalId(devMigrator, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup");
+        List<Map<String, Object>> ingress = ingressTo(devMigrator, fromDevData(Map.of("Fn::GetAtt", List.of(dbSg,
+                "GroupId"))));
         assertThat(ingress).as("ingress rules of the database security group").hasSize(1);
         assertThat(ingress.get(0))
                 .containsEntry("IpProtocol", "tcp")
                 .containsEntry("FromPort", 5432)
                 .containsEntry("ToPort", 5432)
                 .containsEntry("SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(migratorSg, "GroupId")));
-        for (Template t : List.of(dev, prod)) {
+        for (Template t : List.of(dev, prod, devMigrator, prodMigrator)) {
             assertThat(allIngressRules(t))
                     .as("no ingress rule anywhere admits an address range")
                     .allSatisfy(rule -> assertThat(rule).doesNotContainKeys("CidrIp", "CidrIpv6", "SourcePrefixListId"));
@@ -201,8 +264,8 @@ class SkyliftStackTest {
 
     @Test
     void theMigratorIsAnArm64ImageFunctionInTheIsolatedSubnets() {
-        dev.resourceCountIs("AWS::Lambda::Function", 1);
-        dev.hasResourceProperties("AWS::Lambda::Function", Map.of(
+        devMigrator.resourceCountIs("AWS::Lambda::Function", 1);
+        devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "skylift-dev-migrator",
                 "PackageType", "Image",
                 "Architectures", List.of("arm64"),
@@ -211,15 +274,17 @@ class SkyliftStackTest {
                 "Code", Map.of("ImageUri", Match.anyValue()),
                 "VpcConfig", Map.of(
                         "SubnetIds", List.of(
-                                Map.of("Ref", logicalId(dev, "AWS::EC2::Subnet", "Network/Vpc/PrivateSubnet1/Subnet")),
-                                Map.of("Ref", logicalId(dev, "AWS::EC2::Subnet", "Network/Vpc/PrivateSubnet2/Subnet"))),
+                                fromDevData(Map.of("Ref", logicalId(dev, "AWS::EC2::Subnet",
+                                        "Network/Vpc/PrivateSubnet1/Subnet"))),
+                                fromDevData(Map.of("Ref", logicalId(dev, "AWS::EC2::Subnet",
+                                        "Network/Vpc/PrivateSubnet2/Subnet")))),
                         "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(
-                                logicalId(dev, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup"), "GroupId"))))));
+                                logicalId(devMigrator, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup"), "GroupId"))))));
     }
 
     @Test
     void theMigratorsImageIsTheRepositorysDockerfileWithoutBuildOutputs() {
-        Map<String, Object> function = dev.findResources("AWS::Lambda::Function").values().iterator().next();
+        Map<String, Object> function = devMigrator.findResources("AWS::Lambda::Function").values().iterator().next();
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) function.get("Metadata");
         assertThat(metadata).containsEntry("aws:asset:dockerfile-path", "Dockerfile")
@@ -233,7 +298,7 @@ class SkyliftStackTest {
         assertThat(staged.resolve("node_modules")).doesNotExist();
         assertThat(staged.resolve(".git")).doesNotExist();
         Map<String, Object> assets = TestApps.readJson(outdir.resolve("assembly-SkyliftPipeline-Dev")
-                .resolve(app.stack("dev").getArtifactId() + ".assets.json"));
+                .resolve(app.migrator("dev").getArtifactId() + ".assets.json"));
         assertThat(assets.get("dockerImages").toString()).contains("platform=linux/arm64");
     }
 
@@ -241,10 +306,10 @@ class SkyliftStackTest {
     void theMigratorGetsTheDatabaseSecretAndTheApplicationPasswordPlaceholder() {
         String master = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/Cluster/Secret/Attachment");
         String app = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/AppSecret/Attachment");
-        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
-                "DB_SECRET_ARN", Map.of("Ref", master),
-                "PLACEHOLDER_SECRET_APP_PASSWORD", Map.of("Fn::Join", List.of("", List.of(Map.of("Ref", app),
-                        "#password")))))));
+        devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
+                "DB_SECRET_ARN", fromDevData(Map.of("Ref", master)),
+                "PLACEHOLDER_SECRET_APP_PASSWORD", Map.of("Fn::Join", List.of("", List.of(
+                        fromDevData(Map.of("Ref", app)), "#password")))))));
     }
 
     @Test
@@ -252,93 +317,175 @@ class SkyliftStackTest {
         String master = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/Cluster/Secret/Attachment");
         String app = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/AppSecret/Attachment");
         List<Object> secretResources = new ArrayList<>();
-        for (Template t : List.of(dev, prod)) {
+        for (Template t : List.of(devMigrator, prodMigrator)) {
             for (Map<String, Object> statement : statements(t)) {
                 if (actions(statement).stream().anyMatch(a -> a.startsWith("secretsmanager:") || a.equals("*"))) {
                     assertThat(statement.get("Resource")).as("secretsmanager resources").isNotEqualTo("*")
                             .asString().doesNotContain("*");
-                    if (t == dev) {
+                    if (t == devMigrator) {
                         Object resource = statement.get("Resource");
                         secretResources.addAll(resource instanceof List<?> list ? list : List.of(resource));
                     }
                 }
             }
         }
-        assertThat(secretResources).containsExactlyInAnyOrder(Map.of("Ref", master), Map.of("Ref", app));
+        assertThat(secretResources).containsExactlyInAnyOrder(fromDevData(Map.of("Ref", master)),
+                fromDevData(Map.of("Ref", app)));
     }
 
     @Test
-    void theMigratorDoesNotRetryAndKeepsItsLogsForAMonth() {
-        dev.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 0));
-        dev.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
+    void aQueuedEventIsNeverRetriedAndDroppedAfterTwoMinutes() {
+        devMigrator.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+        devMigrator.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function")),
+                "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 0,
+                "MaximumEventAgeInSeconds", 120));
+    }
+
+    @Test
+    void theMigratorKeepsItsLogsForAMonth() {
+        devMigrator.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
                 "LogGroupName", "/aws/lambda/skylift-dev-migrator", "RetentionInDays", 30));
-        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("LoggingConfig", Map.of("LogGroup",
-                Map.of("Ref", logicalId(dev, "AWS::Logs::LogGroup", "Migrator/Logs")))));
+        devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("LoggingConfig", Map.of("LogGroup",
+                Map.of("Ref", logicalId(devMigrator, "AWS::Logs::LogGroup", "Migrator/Logs")))));
+    }
+
+    // ---- monitoring ----------------------------------------------------------------------------
+
+    @Test
+    void anAlarmWatchesTheFunctionsOwnMigrationFailedMetricAndNotifiesTheTopic() {
+        String function = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
+        String topic = logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic");
+        devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "Skylift",
+                "MetricName", "MigrationFailed",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", function))),
+                "Statistic", "Sum",
+                "Threshold", 1,
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(Map.of("Ref", topic))));
     }
 
     @Test
-    void anAlarmWatchesTheMigratorsErrorsAndADashboardShowsItsMetrics() {
-        String function = logicalId(dev, "AWS::Lambda::Function", "Migrator/Function");
-        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+    void anAlarmWatchesLambdasErrorsAndNotifiesTheSameTopic() {
+        String function = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
+        String topic = logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic");
+        devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "Errors",
                 "Namespace", "AWS/Lambda",
                 "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", function))),
                 "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold",
-                "TreatMissingData", "notBreaching"));
-        Map<String, Object> dashboard = dev.findResources("AWS::CloudWatch::Dashboard").values().iterator().next();
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(Map.of("Ref", topic))));
+        devMigrator.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+    }
+
+    @Test
+    void theMetricTheAlarmWatchesIsTheOneTheFunctionWrites() throws java.io.IOException {
+        // The infra module does not depend on the function's code: read the contract from its source.
+        String invocationLog = java.nio.file.Files.readString(TestApps.ROOT.resolve(
+                "function/src/main/java/io/skylift/migrator/observability/InvocationLog.java"));
+        assertThat(invocationLog).as("the function's embedded metrics")
+                .contains("NAMESPACE = \"" + io.skylift.infra.migrator.MigratorMonitoring.NAMESPACE + "\"")
+                .contains("metric(\"" + io.skylift.infra.migrator.MigratorMonitoring.MIGRATION_FAILED + "\"")
+                .contains("List.of(List.of(\"FunctionName\"))");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAlarmTopicIsNamedEncryptedWithARotatedKeyThatCloudWatchMayUseAndRefusesPlainHttp() {
+        String key = logicalId(devMigrator, "AWS::KMS::Key", "AlarmTopic/Key");
+        devMigrator.hasResourceProperties("AWS::SNS::Topic", Map.of(
+                "TopicName", "skylift-dev-migrator-alarms",
+                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(key, "Arn"))));
+        devMigrator.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true,
+                "KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"),
+                        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount",
+                                Map.of("Ref", "AWS::AccountId"))))))))));
+        devMigrator.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        devMigrator.hasOutput("AlarmTopicArn", Map.of("Value", Map.of("Ref",
+                logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic"))));
+    }
+
+    @Test
+    void theDashboardShowsBothAlarmsAndTheMigratorsMetrics() {
+        Map<String, Object> dashboard = devMigrator.findResources("AWS::CloudWatch::Dashboard").values().iterator().next();
         String body = dashboard.toString();
         assertThat(body).contains("\"AWS/Lambda\",\"Invocations\"", "\"AWS/Lambda\",\"Errors\"",
                 "\"AWS/Lambda\",\"Duration\"", "\"Skylift\",\"MigrationsApplied\",\"FunctionName\"",
                 "\"Skylift\",\"MigrationDuration\"", "\"Skylift\",\"MigrationFailed\"");
+        assertThat(body).as("alarm status widget").contains("\"type\":\"alarm\"",
+                logicalId(devMigrator, "AWS::CloudWatch::Alarm", "Monitoring/MigrationFailed"),
+                logicalId(devMigrator, "AWS::CloudWatch::Alarm", "Monitoring/Errors"));
     }
 
     // ---- custom resource -----------------------------------------------------------------------
 
     @Test
     void theCustomResourceIsAnsweredByTheMigratorItself() {
-        dev.resourceCountIs("Custom::SkyliftSchemaMigration", 1);
-        dev.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of(
-                "ServiceToken", Map.of("Fn::GetAtt", List.of(logicalId(dev, "AWS::Lambda::Function",
+        devMigrator.resourceCountIs("Custom::SkyliftSchemaMigration", 1);
+        devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of(
+                "ServiceToken", Map.of("Fn::GetAtt", List.of(logicalId(devMigrator, "AWS::Lambda::Function",
                         "Migrator/Function"), "Arn"))));
         // No provider framework: the only function in the stack is the migrator.
-        dev.resourceCountIs("AWS::Lambda::Function", 1);
+        devMigrator.resourceCountIs("AWS::Lambda::Function", 1);
     }
 
     @Test
-    void theCustomResourceChangesOnEveryDeployThroughItsDeployId() {
-        dev.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("DeployId", "2026-01-02T03:04:05Z"));
+    void theCustomResourcesDeployIdIsTheDeploysTimeAsAnIsoUtcInstant() {
+        devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("DeployId", "2026-01-02T03:04:05Z"));
     }
 
     @Test
-    void theCustomResourceTimesOutJustAfterTheFunction() {
-        Map<String, Object> resource = dev.findResources("Custom::SkyliftSchemaMigration").values().iterator().next();
+    void theCustomResourceWaitsAsLongAsTheFunctionAfterTheLongestAnEventMayQueue() {
+        Map<String, Object> resource = devMigrator.findResources("Custom::SkyliftSchemaMigration").values().iterator().next();
         @SuppressWarnings("unchecked")
         Object timeout = ((Map<String, Object>) resource.get("Properties")).get("ServiceTimeout");
-        int seconds = Integer.parseInt(timeout.toString());
-        assertThat(seconds).as("ServiceTimeout (s) vs the function's 600 s").isGreaterThan(600).isLessThanOrEqualTo(720);
+        assertThat(Integer.parseInt(timeout.toString())).as("ServiceTimeout (s): 600 s function + 120 s event age")
+                .isEqualTo(720);
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void theCustomResourceWaitsForTheClusterItsWriterAndTheEndpoints() {
-        Map<String, Object> resource = dev.findResources("Custom::SkyliftSchemaMigration").values().iterator().next();
+    void theCustomResourceWaitsForTheFunctionItsPermissionsAndBothIngressRules() {
+        Map<String, Object> resource = devMigrator.findResources("Custom::SkyliftSchemaMigration").values().iterator().next();
         assertThat((List<Object>) resource.get("DependsOn")).as("DependsOn of the custom resource").contains(
-                logicalId(dev, "AWS::RDS::DBCluster", "Database/Cluster"),
-                logicalId(dev, "AWS::RDS::DBInstance", "Database/Cluster/Writer"),
-                logicalId(dev, "AWS::EC2::VPCEndpoint", "Network/Vpc/S3"),
-                logicalId(dev, "AWS::EC2::VPCEndpoint", "Network/Vpc/SecretsManager"),
-                logicalId(dev, "AWS::IAM::Policy", "Migrator/Function/ServiceRole/DefaultPolicy"));
+                logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function"),
+                logicalId(devMigrator, "AWS::IAM::Policy", "Migrator/Function/ServiceRole/DefaultPolicy"),
+                logicalId(devMigrator, "AWS::Lambda::EventInvokeConfig", "Migrator/Function/EventInvokeConfig"),
+                logicalId(devMigrator, "AWS::EC2::SecurityGroupIngress", "Migrator/DatabaseIngress"),
+                logicalId(devMigrator, "AWS::EC2::SecurityGroupIngress", "Migrator/SecretsManagerIngress"));
+    }
+
+    @Test
+    void whatTheMigrationNeedsFromTheDataStackIsDeployedBeforeIt() {
+        // A dependency on a resource of another stack is a dependency on that stack: the cluster, its writer, the
+        // secrets and both endpoints are complete before the migrator stack starts.
+        for (String type : List.of("AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::EC2::VPCEndpoint",
+                "AWS::SecretsManager::SecretTargetAttachment")) {
+            assertThat(dev.findResources(type)).as(type + " in the data stack").isNotEmpty();
+        }
+        dev.resourceCountIs("AWS::EC2::VPCEndpoint", 2);
+        assertThat(app.assembly().getStackArtifact(app.migrator("dev").getArtifactId()).getDependencies())
+                .extracting(a -> a.getId()).contains(app.data("dev").getArtifactId());
     }
 
     @Test
     void theOutputsCarryTheSchemaVersionAndTheMigrationsApplied() {
-        String resource = logicalId(dev, "Custom::SkyliftSchemaMigration", "SchemaMigration");
-        dev.hasOutput("SchemaVersion", Map.of("Value", Map.of("Fn::GetAtt", List.of(resource, "SchemaVersion"))));
-        dev.hasOutput("MigrationsApplied", Map.of("Value", Map.of("Fn::GetAtt", List.of(resource, "MigrationsApplied"))));
-        dev.hasOutput("MigratorFunctionArn", Map.of("Value", Map.of("Fn::GetAtt", List.of(
-                logicalId(dev, "AWS::Lambda::Function", "Migrator/Function"), "Arn"))));
-        dev.hasOutput("MigratorFunctionName", Map.of("Value", Match.anyValue()));
+        String resource = logicalId(devMigrator, "Custom::SkyliftSchemaMigration", "SchemaMigration");
+        devMigrator.hasOutput("SchemaVersion", Map.of("Value", Map.of("Fn::GetAtt", List.of(resource, "SchemaVersion"))));
+        devMigrator.hasOutput("MigrationsApplied", Map.of("Value", Map.of("Fn::GetAtt", List.of(resource, "MigrationsApplied"))));
+        devMigrator.hasOutput("MigratorFunctionArn", Map.of("Value", Map.of("Fn::GetAtt", List.of(
+                logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function"), "Arn"))));
+        devMigrator.hasOutput("MigratorFunctionName", Map.of("Value", Match.anyValue()));
         dev.hasOutput("DatabaseSecretArn", Map.of("Value", Match.anyValue()));
     }
 
@@ -360,11 +507,29 @@ class SkyliftStackTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> ingressTo(Template t, String securityGroup) {
+    private static List<Map<String, Object>> ingressTo(Template t, Object groupId) {
         return t.findResources("AWS::EC2::SecurityGroupIngress").values().stream()
                 .map(r -> (Map<String, Object>) r.get("Properties"))
-                .filter(p -> Map.of("Fn::GetAtt", List.of(securityGroup, "GroupId")).equals(p.get("GroupId")))
+                .filter(p -> groupId.equals(p.get("GroupId")))
                 .toList();
+    }
+
+    /**
+     * How the dev migrator stack reads {@code value} (an expression of the dev data stack): a weak reference,
+     * {@code Fn::GetStackOutput} of the data stack's output that publishes it (cdk.json's
+     * {@code @aws-cdk/core:defaultCrossStackReferences}), so the data stack exports nothing it cannot change.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> fromDevData(Object value) {
+        Map<String, Object> outputs = (Map<String, Object>) dev.toJSON().get("Outputs");
+        List<String> names = outputs.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("PublishOutput"))
+                .filter(e -> value.equals(((Map<String, Object>) e.getValue()).get("Value")))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertThat(names).as("outputs of the data stack publishing " + value).hasSize(1);
+        return Map.of("Fn::GetStackOutput", Map.of("StackName", "skylift-dev",
+                "Region", Map.of("Ref", "AWS::Region"), "OutputName", names.get(0)));
     }
 
     @SuppressWarnings("unchecked")

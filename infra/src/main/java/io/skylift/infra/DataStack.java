@@ -1,0 +1,93 @@
+package io.skylift.infra;
+
+import io.skylift.infra.config.SkyliftSettings;
+import io.skylift.infra.config.StageSettings;
+import io.skylift.infra.database.Database;
+import io.skylift.infra.network.Network;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
+import software.constructs.Construct;
+
+/**
+ * One stage's stateful half: the network, the Aurora cluster and its secrets.
+ *
+ * <p>Nothing of the migrator lives here, and nothing here refers to the migrator, so a failed migration
+ * rolls back only the {@link MigratorStack}, never this stack (whose cluster may be deletion-protected).
+ * It keeps the stack name and logical ids the single-stack version used ({@code <namePrefix>-<stage>},
+ * {@code Network/...}, {@code Database/...}), so an existing cluster stays where it is.
+ */
+public final class DataStack extends Stack {
+
+    private final Network network;
+    private final Database database;
+
+    public DataStack(Construct scope, String id, StageStackProps props) {
+        super(scope, id, props.stackProps(nameOf(props.settings(), props.stage()),
+                "Skylift " + props.stage().name() + ": network and Aurora Serverless v2 PostgreSQL",
+                // A protected database comes with a protected stack: deleting either takes two deliberate steps.
+                props.stage().deletionProtection()));
+        SkyliftSettings settings = props.settings();
+        StageSettings stage = props.stage();
+
+        network = new Network(this, "Network", Network.Props.builder()
+                .cidr(settings.network().cidr())
+                .natGateways(settings.network().natGateways())
+                .logRetention(settings.migrator().logRetention())
+                .build());
+
+        database = new Database(this, "Database", Database.Props.builder()
+                .vpc(network.getVpc())
+                .subnets(network.getWorkloadSubnets())
+                .clusterIdentifier(nameOf(settings, stage))
+                .engineVersion(settings.database().engineVersion())
+                .databaseName(settings.database().databaseName())
+                .masterUsername(settings.database().masterUsername())
+                .appUsername(settings.database().appUsername())
+                .capacity(stage.minCapacity(), stage.maxCapacity())
+                .autoPauseMinutes(settings.database().autoPauseMinutes())
+                .backupRetentionDays(settings.database().backupRetentionDays())
+                .removalPolicy(stage.removalPolicy())
+                .deletionProtection(stage.deletionProtection())
+                .logRetention(settings.migrator().logRetention())
+                .build());
+
+        output("DatabaseEndpoint", database.getCluster().getClusterEndpoint().getHostname(),
+                "Writer endpoint of the Aurora cluster (reachable inside the VPC only)");
+        output("DatabaseSecretArn", database.getMasterSecret().getSecretArn(), "Master user's secret");
+        output("AppSecretArn", database.getAppSecret().getSecretArn(),
+                "Application user's secret (username, password, host, port, dbname)");
+    }
+
+    /**
+     * Two zones from {@code Fn::GetAZs}, also when the stage names its account and region: the default
+     * would look the zones up with AWS credentials, and {@code cdk synth} must work without them.
+     */
+    @Override
+    public List<String> getAvailabilityZones() {
+        return List.of(Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs()));
+    }
+
+    /** The network. */
+    public Network getNetwork() {
+        return network;
+    }
+
+    /** The cluster and its secrets. */
+    public Database getDatabase() {
+        return database;
+    }
+
+    /** The stack name, {@code <namePrefix>-<stage>}; also the cluster identifier. */
+    public static String nameOf(SkyliftSettings settings, StageSettings stage) {
+        Objects.requireNonNull(settings, "settings must not be null");
+        Objects.requireNonNull(stage, "stage must not be null");
+        return settings.namePrefix() + "-" + stage.name();
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+}
