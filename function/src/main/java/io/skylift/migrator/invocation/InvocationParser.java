@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the raw payload into an {@link Invocation}. A payload with {@code RequestType} is a CloudFormation
@@ -18,6 +21,7 @@ import java.util.Set;
  * to fix it, rather than guessing.
  */
 public final class InvocationParser {
+    private static final Logger LOG = LoggerFactory.getLogger(InvocationParser.class);
     private static final String USAGE = "send {\"command\": \"<" + Command.validNames().replace(", ", "|")
             + ">\"} with optional \"target\" and \"baselineVersion\"";
     private static final Set<String> DIRECT_FIELDS = Set.of("command", "target", "baselineVersion");
@@ -42,8 +46,9 @@ public final class InvocationParser {
         try {
             root = JsonReader.parse(text);
         } catch (JsonSyntaxException e) {
-            throw new InvalidInvocationException("The payload is not valid JSON (" + e.getMessage() + " at line "
-                    + e.line() + ", column " + e.column() + "): " + USAGE, e);
+            root = cloudFormationEventOverLimits(text).orElseThrow(() -> new InvalidInvocationException(
+                    "The payload is not valid JSON (" + e.getMessage() + " at line " + e.line() + ", column "
+                    + e.column() + "): " + USAGE, e));
         }
         if (root == null) {
             return new LinkedHashMap<>();
@@ -53,6 +58,26 @@ public final class InvocationParser {
                     + ", not an object: " + USAGE);
         }
         return (Map<String, Object>) root;
+    }
+
+    /**
+     * A CloudFormation event must be answered, or the stack waits for an hour: when all that is wrong with it is
+     * parts over the reader's limits (deep in its properties, which the function does not read), it is read
+     * without them.
+     */
+    private static Optional<Map<String, Object>> cloudFormationEventOverLimits(String text) {
+        try {
+            if (JsonReader.parseSkippingOverLimit(text) instanceof Map<?, ?> map && map.containsKey("RequestType")) {
+                LOG.warn("Parts of the CloudFormation event nest deeper than {} levels or hold numbers longer than {} "
+                        + "characters; they were not read", JsonReader.MAX_DEPTH, JsonReader.MAX_NUMBER_LENGTH);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> event = (Map<String, Object>) map;
+                return Optional.of(event);
+            }
+        } catch (JsonSyntaxException notJsonEvenSo) {
+            // the payload's own error is the one to report
+        }
+        return Optional.empty();
     }
 
     private static DirectRequest direct(Map<String, Object> root) {

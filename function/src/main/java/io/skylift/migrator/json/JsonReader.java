@@ -15,22 +15,49 @@ import java.util.Objects;
  *
  * <p>The function reads small documents (events, secrets, API answers) once per invocation; this reader costs
  * nothing to start, where building Jackson's mapper took about 80 ms of every cold start.
+ *
+ * <p>Objects and arrays nest at most {@link #MAX_DEPTH} levels and numbers have at most {@link #MAX_NUMBER_LENGTH}
+ * characters (Jackson has the same kind of limits): the reader recurses per level, and a payload of a few
+ * kilobytes of {@code [} must end in a clear error, not a {@link StackOverflowError} that nobody answers.
  */
 public final class JsonReader {
-    private final String text;
-    private int position;
+    /** Deepest nesting of objects and arrays read; CloudFormation events, secrets and payloads use a handful. */
+    public static final int MAX_DEPTH = 100;
+    /** Longest number read, in characters: parsing a huge one costs time quadratic in its length. */
+    public static final int MAX_NUMBER_LENGTH = 1000;
 
-    private JsonReader(String text) {
+    private final String text;
+    private final boolean skipOverLimit;
+    private int position;
+    private int depth;
+
+    private JsonReader(String text, boolean skipOverLimit) {
         this.text = text;
+        this.skipOverLimit = skipOverLimit;
     }
 
     /**
      * @return the value of the document
-     * @throws JsonSyntaxException with the line and column of the first error
+     * @throws JsonSyntaxException with the line and column of the first error, also when objects and arrays nest
+     *                             deeper than {@link #MAX_DEPTH}
      */
     public static Object parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Like {@link #parse(String)}, but what is over a limit is given as null: an object or array nested deeper than
+     * {@link #MAX_DEPTH} (read past, checked only for balanced brackets and well-formed strings), a number longer
+     * than {@link #MAX_NUMBER_LENGTH}. For documents whose such parts are never read, like the properties of a
+     * CloudFormation event that must be answered all the same.
+     */
+    public static Object parseSkippingOverLimit(String text) {
+        return parse(text, true);
+    }
+
+    private static Object parse(String text, boolean skipOverLimit) {
         Objects.requireNonNull(text, "text must not be null");
-        JsonReader reader = new JsonReader(text);
+        JsonReader reader = new JsonReader(text, skipOverLimit);
         reader.skipWhitespace();
         Object value = reader.value();
         reader.skipWhitespace();
@@ -73,6 +100,13 @@ public final class JsonReader {
             throw error("Unexpected end of input");
         }
         char c = text.charAt(position);
+        if ((c == '{' || c == '[') && depth >= MAX_DEPTH) {
+            if (!skipOverLimit) {
+                throw error("Objects and arrays nested deeper than " + MAX_DEPTH + " levels");
+            }
+            skipComposite();
+            return null;
+        }
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -90,6 +124,13 @@ public final class JsonReader {
     }
 
     private Map<String, Object> object() {
+        depth++;
+        Map<String, Object> object = readObject();
+        depth--;
+        return object;
+    }
+
+    private Map<String, Object> readObject() {
         Map<String, Object> object = new LinkedHashMap<>();
         position++;
         skipWhitespace();
@@ -121,6 +162,13 @@ public final class JsonReader {
     }
 
     private List<Object> array() {
+        depth++;
+        List<Object> array = readArray();
+        depth--;
+        return array;
+    }
+
+    private List<Object> readArray() {
         List<Object> array = new ArrayList<>();
         position++;
         skipWhitespace();
@@ -212,6 +260,13 @@ public final class JsonReader {
             }
             digits();
         }
+        if (position - start > MAX_NUMBER_LENGTH) {
+            if (skipOverLimit) {
+                return null;
+            }
+            position = start;
+            throw error("A number longer than " + MAX_NUMBER_LENGTH + " characters");
+        }
         String number = text.substring(start, position);
         if (!integral) {
             return Double.parseDouble(number);
@@ -221,6 +276,24 @@ public final class JsonReader {
             return value.intValue();
         }
         return value.bitLength() < 64 ? (Object) value.longValue() : value;
+    }
+
+    /** Reads past one object or array without recursing: brackets must balance, strings must be well formed. */
+    private void skipComposite() {
+        int open = 0;
+        do {
+            char c = peek();
+            if (c == '"') {
+                string();
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                open++;
+            } else if (c == '}' || c == ']') {
+                open--;
+            }
+            position++;
+        } while (open > 0);
     }
 
     private void digits() {

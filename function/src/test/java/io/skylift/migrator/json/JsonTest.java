@@ -87,4 +87,43 @@ class JsonTest {
         assertThat(JsonReader.text(Map.of())).isEmpty();
         assertThat(JsonReader.text(null)).isNull();
     }
+
+    @Test
+    void nesting_deeper_than_the_limit_is_a_clear_error_not_a_stack_overflow() {
+        String deep = "[".repeat(200_000) + "]".repeat(200_000);
+        assertThatThrownBy(() -> JsonReader.parse(deep)).isInstanceOf(JsonSyntaxException.class)
+                .hasMessageContaining("nested deeper than " + JsonReader.MAX_DEPTH + " levels");
+        assertThatThrownBy(() -> JsonReader.parse("{\"a\":" + "{\"b\":".repeat(200_000)))
+                .isInstanceOf(JsonSyntaxException.class).hasMessageContaining("nested deeper");
+    }
+
+    @Test
+    void nesting_up_to_the_limit_is_read() throws Exception {
+        String deepest = "[".repeat(JsonReader.MAX_DEPTH) + "]".repeat(JsonReader.MAX_DEPTH);
+        assertThat(JsonReader.parse(deepest)).isEqualTo(Json.MAPPER.readValue(deepest, Object.class));
+    }
+
+    @Test
+    void a_number_longer_than_the_limit_is_a_clear_error() {
+        assertThatThrownBy(() -> JsonReader.parse("{\"n\":" + "9".repeat(1_000_000) + "}"))
+                .isInstanceOf(JsonSyntaxException.class)
+                .hasMessageContaining("longer than " + JsonReader.MAX_NUMBER_LENGTH + " characters");
+    }
+
+    @Test
+    void reading_past_over_limit_parts_gives_them_as_null_and_keeps_the_rest() {
+        String text = "{\"RequestType\":\"Create\",\"ResourceProperties\":{\"Deep\":"
+                + "{\"s\":\"]}\\\"[\",\"k\":[".repeat(50_000) + "1" + "]}".repeat(50_000)
+                + ",\"Huge\":" + "7".repeat(5_000) + "},\"ResponseURL\":\"http://x\"}";
+        Object value = JsonReader.parseSkippingOverLimit(text);
+        assertThat(value).isInstanceOf(Map.class);
+        Map<?, ?> event = (Map<?, ?>) value;
+        assertThat(event.get("RequestType")).isEqualTo("Create");
+        assertThat(event.get("ResponseURL")).isEqualTo("http://x");
+        Map<?, ?> properties = (Map<?, ?>) event.get("ResourceProperties");
+        assertThat(properties.containsKey("Huge")).isTrue();
+        assertThat(properties.get("Huge")).isNull();
+        assertThatThrownBy(() -> JsonReader.parseSkippingOverLimit("[".repeat(200_000)))
+                .as("unbalanced brackets are still an error").isInstanceOf(JsonSyntaxException.class);
+    }
 }
