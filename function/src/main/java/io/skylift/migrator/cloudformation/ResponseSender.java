@@ -6,15 +6,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PUTs an answer to a pre-signed {@code ResponseURL}. Retries with backoff on connection errors and 5xx, checks
- * for 2xx, and stops at the deadline. Sends a {@code Content-Length} and no {@code Content-Type}: the URL was
+ * PUTs an answer to a pre-signed {@code ResponseURL}. Retries with backoff on connection errors, timeouts and 5xx,
+ * checks for 2xx, and stops at the deadline: each attempt gets at most 10 s, and never more than the time left. Sends a {@code Content-Length} and no {@code Content-Type}: the URL was
  * signed without one, and S3 rejects a request whose headers differ from the signature.
  *
  * <p>The HTTP client is built on the first answer: direct invocations never send one, and building it (a selector
@@ -22,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResponseSender {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseSender.class);
+    /** The longest one attempt may take; less when less time is left. */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<HttpClient> clientFactory;
     private HttpClient client;
@@ -58,25 +65,29 @@ public final class ResponseSender {
     }
 
     /**
+     * @param deadline no attempt outlives it: each attempt's connect and read get at most the time left
      * @return true when CloudFormation's URL accepted the answer (2xx)
      */
     public boolean send(String responseUrl, byte[] body, Deadline deadline) {
-        HttpRequest request;
+        HttpRequest.Builder request;
         try {
             request = HttpRequest.newBuilder(URI.create(responseUrl))
-                    .timeout(Duration.ofSeconds(10))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         } catch (IllegalArgumentException e) {
             LOG.error("The event's ResponseURL is not a valid URL; the answer cannot be sent");
             return false;
         }
         Duration backoff = initialBackoff;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            Duration budget = min(ATTEMPT_TIMEOUT, deadline.remaining());
+            if (budget.isZero()) {
+                LOG.error("Could not deliver the answer to CloudFormation: no time left before the deadline after {} "
+                        + "attempt(s)", attempt - 1);
+                return false;
+            }
             String problem;
             try {
-                HttpResponse<Void> response = client().send(request, HttpResponse.BodyHandlers.discarding());
-                int status = response.statusCode();
+                int status = put(request.timeout(budget).build(), budget);
                 if (status / 100 == 2) {
                     return true;
                 }
@@ -106,5 +117,32 @@ public final class ResponseSender {
             backoff = backoff.multipliedBy(2);
         }
         return false;
+    }
+
+    /**
+     * One attempt, given up after {@code budget} whatever phase it is in: the request's own timeout covers the
+     * answer, the bounded wait also covers connecting (the client's connect timeout is fixed when it is built).
+     */
+    private int put(HttpRequest request, Duration budget) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<Void>> exchange =
+                client().sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        try {
+            return exchange.get(budget.toNanos(), TimeUnit.NANOSECONDS).statusCode();
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no answer within " + budget.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

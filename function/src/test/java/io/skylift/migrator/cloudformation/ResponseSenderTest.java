@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.testkit.ResponseUrlServer;
+import io.skylift.migrator.testkit.SilentTcpEndpoint;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,5 +65,65 @@ class ResponseSenderTest {
         assertThat(slow.send(server.url("/a"), BODY, Deadline.after(Duration.ofMillis(500)))).isFalse();
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_500);
         assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void an_attempt_at_a_url_that_never_answers_is_cut_at_the_time_left() {
+        try (SilentTcpEndpoint silent = SilentTcpEndpoint.start()) {
+            long start = System.nanoTime();
+            boolean delivered = new ResponseSender().send(silent.url("/a"), BODY, Deadline.after(Duration.ofMillis(1500)));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(delivered).isFalse();
+            assertThat(silent.connectionsAccepted()).as("it connected").isPositive();
+            assertThat(tookMs).as("the read waited no longer than the time left, not 10 s").isBetween(1_300L, 2_500L);
+        }
+    }
+
+    @Test
+    void an_attempt_whose_connect_hangs_is_cut_at_the_time_left() throws Exception {
+        try (BlackHoledPort blackHole = BlackHoledPort.open()) {
+            long start = System.nanoTime();
+            boolean delivered = new ResponseSender().send("http://127.0.0.1:" + blackHole.port() + "/a", BODY,
+                    Deadline.after(Duration.ofMillis(1500)));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(delivered).isFalse();
+            assertThat(tookMs).as("the connect waited no longer than the time left, not 5 s").isLessThan(2_500L);
+        }
+    }
+
+    /**
+     * A listening port whose accept queue is full and never served: Linux drops further SYNs, so a connect to it
+     * hangs as one to a black-holed address does.
+     */
+    private record BlackHoledPort(ServerSocket server, List<Socket> queued) implements AutoCloseable {
+        static BlackHoledPort open() throws IOException {
+            ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            List<Socket> queued = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(server.getLocalSocketAddress(), 200);
+                    queued.add(socket);
+                } catch (SocketTimeoutException full) {
+                    socket.close();
+                    return new BlackHoledPort(server, queued);
+                }
+            }
+            throw new IllegalStateException("the accept queue never filled: cannot black-hole a local port here");
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket socket : queued) {
+                socket.close();
+            }
+            server.close();
+        }
     }
 }
