@@ -77,6 +77,11 @@ public final class MigratorHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         long start = System.nanoTime();
+        // A warm environment reuses this thread: an interrupt left over from an earlier invocation (or set by the
+        // runtime) would make every wait below give up at once, and the answer would never be sent.
+        if (Thread.interrupted()) {
+            LOG.warn("The handler's thread arrived interrupted; cleared the flag so this invocation runs normally");
+        }
         Invocation invocation;
         try {
             invocation = parser.parse(input.readAllBytes());

@@ -75,6 +75,10 @@ public final class CloudFormationAnswerer {
         } catch (Throwable t) { // NOPMD: any failure, Errors included, must still be answered
             response = failed(request, physicalId, describeError.apply(t));
         }
+        // An interrupt during the work (cancelled or not) must not cost the answer: the stack would wait an hour.
+        if (Thread.interrupted()) {
+            LOG.warn("Interrupted while deciding the answer; sending it all the same");
+        }
         boolean delivered = sender.send(request.event().getResponseUrl(), response.toJson(), answerDeadline);
         return new Outcome(response, report, delivered, rollback.isPresent());
     }
