@@ -17,6 +17,7 @@ import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
 import io.skylift.migrator.secrets.PlaceholderValues;
+import io.skylift.migrator.secrets.ScramVerifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class Migrator {
     private final ConnectRetryPolicy retryPolicy;
     private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
+    private final ScramVerifiers verifiers = new ScramVerifiers();
     private MigrationRunner runner;
     private volatile Redactor redactor;
 
@@ -109,7 +111,8 @@ public final class Migrator {
                                     AtomicReference<DatabaseConnector> current, MigrationProgress progress) {
         DatabaseSecret secret = settings.secretId() == null ? null
                 : DatabaseSecret.parse(settings.secretId(), secrets.read(settings.secretId()));
-        Map<String, String> placeholders = PlaceholderValues.resolve(settings.placeholderSecrets(), secrets);
+        Map<String, String> placeholders =
+                verifiers.withVerifiers(PlaceholderValues.resolve(settings.placeholderSecrets(), secrets));
         redactor = redactor.with(secret == null ? null : secret.password())
                 .with(placeholders.values().toArray(String[]::new));
         DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,

@@ -274,7 +274,8 @@ public final class Benchmark {
         return timedProcess(List.of(java, "-cp", cliClasspath, "org.flywaydb.commandline.Main", "migrate",
                 "-skipCheckForUpdate", "-url=" + database.jdbcUrl(), "-user=" + database.username(),
                 "-password=" + database.password(), "-locations=filesystem:" + location,
-                "-placeholders.app_password=" + Workloads.APP_PASSWORD), cwd, expectedOutput);
+                "-placeholders.app_password=" + Workloads.APP_PASSWORD,
+                "-placeholders.app_password_scram=" + Workloads.APP_PASSWORD_SCRAM), cwd, expectedOutput);
     }
 
     private Sample plain(TestDatabase database, Path location, int applied) throws IOException, InterruptedException {

@@ -43,7 +43,9 @@ public final class PlainFlyway {
         return Flyway.configure()
                 .dataSource(args[1], args[2], args[3])
                 .locations("filesystem:" + args[4])
-                .placeholders(Map.of("app_password", args[5]))
+                .placeholders(Map.of("app_password", args[5],
+                        // what the repository's V4 uses, computed as the function computes it
+                        "app_password_scram", org.postgresql.util.PasswordUtil.encodeScramSha256(args[5].toCharArray())))
                 .load()
                 .migrate();
     }

@@ -9,8 +9,10 @@ import java.util.List;
 
 /** The benchmark's migration folders, written fresh for each run. */
 final class Workloads {
-    /** The placeholder the repository's V4 needs ({@code ${app_password}}), for every tool alike. */
+    /** The application password, for every tool alike. */
     static final String APP_PASSWORD = "bench-App-Pa55word";
+    /** The placeholder the repository's V4 needs ({@code ${app_password_scram}}): a verifier of the password. */
+    static final String APP_PASSWORD_SCRAM = io.skylift.migrator.secrets.ScramVerifiers.verifierOf(APP_PASSWORD);
 
     private Workloads() {
     }

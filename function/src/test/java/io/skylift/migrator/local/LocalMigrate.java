@@ -8,6 +8,7 @@ import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.secrets.CachingSecretSource;
+import io.skylift.migrator.secrets.ScramVerifiers;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.LocalDatabases;
 import io.skylift.migrator.testkit.TestDatabase;
@@ -34,7 +35,8 @@ public final class LocalMigrate {
               --url, --user          a database of yours; the password comes from the PGPASSWORD variable
               --secret-arn           the database of a Secrets Manager secret (standard AWS configuration)
               --locations            Flyway locations, default filesystem:<repository>/migrations
-            Placeholders: FLYWAY_PLACEHOLDERS_APP_PASSWORD (else a random one for the embedded database).
+            Placeholders: FLYWAY_PLACEHOLDERS_APP_PASSWORD (else a random one for the embedded database);
+              V4's ${app_password_scram} is its SCRAM-SHA-256 verifier, derived here.
             """;
 
     private LocalMigrate() {
@@ -85,6 +87,12 @@ public final class LocalMigrate {
                 env.put("FLYWAY_PLACEHOLDERS_APP_PASSWORD", HexFormat.of().formatHex(random));
             }
             out.println("Database " + database.databaseName() + " on " + database.host() + ":" + database.port());
+        }
+        // As the function offers <name>_scram beside each placeholder secret; here the password is a plain placeholder.
+        String appPassword = env.get("FLYWAY_PLACEHOLDERS_APP_PASSWORD");
+        if (appPassword != null) {
+            env.putIfAbsent("FLYWAY_PLACEHOLDERS_APP_PASSWORD" + ScramVerifiers.SUFFIX.toUpperCase(java.util.Locale.ROOT),
+                    ScramVerifiers.verifierOf(appPassword));
         }
 
         Migrator migrator = new Migrator(Settings.fromEnvironment(env), new CachingSecretSource(new SecretsManagerSource()),

@@ -76,6 +76,11 @@ final class ContainerPostgresServer implements PostgresServer {
     }
 
     @Override
+    public String log() {
+        return container.getLogs();
+    }
+
+    @Override
     public Path caCertificate() {
         return tlsDirectory.resolve("ca.pem");
     }

@@ -194,6 +194,15 @@ final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     @Override
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the server log " + logFile, e);
+        }
+    }
+
+    @Override
     public Path caCertificate() {
         return caCertificate;
     }

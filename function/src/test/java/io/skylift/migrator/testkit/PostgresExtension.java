@@ -45,6 +45,14 @@ public final class PostgresExtension implements ParameterResolver {
                 .database();
     }
 
+    /**
+     * What the shared server has logged so far: to check what PostgreSQL writes to its log (Aurora exports it to
+     * CloudWatch). Set {@code log_statement} per database ({@code ALTER DATABASE ... SET}) to log more.
+     */
+    public static String serverLog() {
+        return PostgresServers.shared().log();
+    }
+
     private static String label(ExtensionContext context) {
         return context.getTestMethod().map(Method::getName)
                 .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("db"));

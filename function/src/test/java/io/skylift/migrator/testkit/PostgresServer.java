@@ -41,6 +41,9 @@ interface PostgresServer extends AutoCloseable {
         return "127.0.0.2";
     }
 
+    /** What the server has logged so far (its stderr log: errors with their statements, and what log_statement adds). */
+    String log();
+
     /** A database that always exists, for the superuser's own connections. */
     default String adminDatabase() {
         return "postgres";
