@@ -1,14 +1,18 @@
 package io.skylift.migrator;
 
 import io.skylift.migrator.config.Settings;
-import io.skylift.migrator.database.AuthenticationFailedException;
+import io.skylift.migrator.database.BlockingSession;
+import io.skylift.migrator.database.LockWatch;
+import io.skylift.migrator.failure.AuthenticationFailedException;
+import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.database.DatabaseConnector;
 import io.skylift.migrator.database.DatabaseTarget;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.deadline.Watchdog;
 import io.skylift.migrator.invocation.DirectRequest;
-import io.skylift.migrator.migration.MigrationFailedException;
+import io.skylift.migrator.failure.MigrationFailedException;
+import io.skylift.migrator.migration.LockRetry;
 import io.skylift.migrator.migration.MigrationProgress;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
@@ -21,6 +25,7 @@ import io.skylift.migrator.secrets.ScramVerifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,26 +81,51 @@ public final class Migrator {
      */
     public MigrationReport run(DirectRequest request, Deadline deadline) {
         AtomicReference<DatabaseConnector> connector = new AtomicReference<>();
+        AtomicReference<LockWatch> watch = new AtomicReference<>();
         MigrationProgress progress = new MigrationProgress();
         try {
-            return watchdog.call(() -> runWithRotation(request, deadline, connector, progress), deadline,
+            return watchdog.call(() -> runWithRotation(request, deadline, connector, watch, progress), deadline,
                     () -> ifPresent(connector, DatabaseConnector::cancelRunningWork),
                     () -> ifPresent(connector, DatabaseConnector::abortAll));
         } catch (Watchdog.DeadlineExceededException e) {
-            MigrationSummary running = progress.running();
-            throw new MigrationFailedException("Stopped " + settings.deadlineMargin().toSeconds()
-                    + " s before the Lambda deadline" + (running == null ? " (connecting or waiting for the lock)"
-                    : " while migration " + running.label() + " was running; PostgreSQL rolled it back")
-                    + ". Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.");
+            throw deadlineFailure(progress, watch.get());
         } finally {
+            LockWatch started = watch.get();
+            if (started != null) {
+                started.close();
+            }
             ifPresent(connector, DatabaseConnector::close);
         }
     }
 
+    private MigrationFailedException deadlineFailure(MigrationProgress progress, LockWatch watch) {
+        String stopped = "Stopped " + settings.deadlineMargin().toSeconds() + " s before the Lambda deadline";
+        String advice = " Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.";
+        MigrationSummary running = progress.running();
+        List<BlockingSession> lockHolders = watch == null ? List.of() : watch.flywayLockHolders();
+        if (running == null && !lockHolders.isEmpty()) {
+            return new MigrationFailedException(ErrorCode.FLYWAY_LOCK_WAIT, stopped + " while waiting for Flyway's "
+                    + "lock, held by " + BlockingSession.describe(lockHolders) + ": another migration run (a deploy, "
+                    + "the pipeline's step or an operator) is still migrating this database. Nothing was applied by "
+                    + "this run; let that one finish, then check with the 'info' command.");
+        }
+        if (running == null) {
+            return new MigrationFailedException(ErrorCode.DEADLINE_EXCEEDED, stopped
+                    + " (connecting or waiting for the lock)." + advice);
+        }
+        String aftermath = progress.runningInTransaction() ? "; PostgreSQL rolled it back."
+                : "; it ran outside a transaction, so what it did before the cancel stays (a cancelled CREATE INDEX "
+                + "CONCURRENTLY leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY) and Flyway may have "
+                + "recorded it as failed (run the 'repair' command after cleaning up).";
+        return new MigrationFailedException(ErrorCode.DEADLINE_EXCEEDED, stopped + " while migration "
+                + running.label() + " was running" + aftermath + advice);
+    }
+
     private MigrationReport runWithRotation(DirectRequest request, Deadline deadline,
-                                            AtomicReference<DatabaseConnector> connector, MigrationProgress progress) {
+                                            AtomicReference<DatabaseConnector> connector,
+                                            AtomicReference<LockWatch> watch, MigrationProgress progress) {
         try {
-            return runOnce(request, deadline, connector, progress);
+            return runOnce(request, deadline, connector, watch, progress);
         } catch (AuthenticationFailedException e) {
             if (settings.secretId() == null) {
                 throw e;
@@ -103,12 +133,13 @@ public final class Migrator {
             LOG.info("The database refused the cached credentials; reading secret " + settings.secretId() + " again");
             secrets.forget(settings.secretId());
             settings.placeholderSecrets().forEach(p -> secrets.forget(p.secretId()));
-            return runOnce(request, deadline, connector, progress);
+            return runOnce(request, deadline, connector, watch, progress);
         }
     }
 
     private MigrationReport runOnce(DirectRequest request, Deadline deadline,
-                                    AtomicReference<DatabaseConnector> current, MigrationProgress progress) {
+                                    AtomicReference<DatabaseConnector> current, AtomicReference<LockWatch> watch,
+                                    MigrationProgress progress) {
         DatabaseSecret secret = settings.secretId() == null ? null
                 : DatabaseSecret.parse(settings.secretId(), secrets.read(settings.secretId()));
         Map<String, String> placeholders =
@@ -116,7 +147,7 @@ public final class Migrator {
         redactor = redactor.with(secret == null ? null : secret.password())
                 .with(placeholders.values().toArray(String[]::new));
         DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,
-                settings.connectTimeout(), retryPolicy);
+                settings.connectTimeout(), settings.connectRetryWindow(), retryPolicy);
         DatabaseConnector previous = current.getAndSet(connector);
         if (previous != null) {
             previous.close();
@@ -138,7 +169,21 @@ public final class Migrator {
         if (upToDate.isPresent()) {
             return upToDate.get();
         }
-        return runner().run(request, connector.dataSource(), placeholders, progress);
+        // Flyway runs: watch who holds the locks it may wait for, to name them if it gives up.
+        LockWatch lockWatch = LockWatch.start(connector, watchInterval());
+        LockWatch previousWatch = watch.getAndSet(lockWatch);
+        if (previousWatch != null) {
+            previousWatch.close();
+        }
+        LockRetry lockRetry = new LockRetry(settings.lockTimeout(), settings.lockRetries(), deadline,
+                lockWatch::blockers);
+        return runner().run(request, connector.dataSource(), placeholders, progress, lockRetry);
+    }
+
+    /** Often enough to see a holder within one lock timeout, rarely enough to cost nothing noticeable. */
+    private Duration watchInterval() {
+        long millis = Math.max(50, Math.min(250, settings.lockTimeout().toMillis() / 4));
+        return Duration.ofMillis(millis);
     }
 
     private synchronized MigrationRunner runner() {

@@ -5,25 +5,22 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
 import io.skylift.migrator.cloudformation.CloudFormationResponse;
 import io.skylift.migrator.cloudformation.ResponseSender;
-import io.skylift.migrator.config.ConfigurationException;
 import io.skylift.migrator.config.Settings;
-import io.skylift.migrator.database.AuthenticationFailedException;
 import io.skylift.migrator.database.ConnectRetryPolicy;
-import io.skylift.migrator.database.DatabaseUnavailableException;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.invocation.CloudFormationRequest;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
-import io.skylift.migrator.invocation.InvalidInvocationException;
+import io.skylift.migrator.failure.ErrorCode;
+import io.skylift.migrator.failure.InvalidInvocationException;
+import io.skylift.migrator.failure.MigratorException;
 import io.skylift.migrator.invocation.Invocation;
 import io.skylift.migrator.invocation.InvocationParser;
 import io.skylift.migrator.json.JsonWriter;
-import io.skylift.migrator.migration.MigrationFailedException;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.observability.InvocationLog;
 import io.skylift.migrator.observability.InvocationRecord;
 import io.skylift.migrator.secrets.CachingSecretSource;
-import io.skylift.migrator.secrets.SecretReadException;
 import io.skylift.migrator.secrets.SecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import java.io.IOException;
@@ -35,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,9 +84,10 @@ public final class MigratorHandler implements RequestStreamHandler {
         try {
             invocation = parser.parse(input.readAllBytes());
         } catch (InvalidInvocationException e) {
+            Failure failure = classify(e);
             log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, null, "FAILED", null,
-                    null, 0, millisSince(start), e.getMessage()));
-            throw new InvocationFailedException(e.getMessage());
+                    null, 0, millisSince(start), failure.message(), failure.code().name()));
+            throw new InvocationFailedException(failure.withCode());
         }
         switch (invocation) {
             case CloudFormationRequest request -> cloudFormation(request, context, output, start);
@@ -100,12 +99,19 @@ public final class MigratorHandler implements RequestStreamHandler {
             throws IOException {
         Deadline lambdaDeadline = Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()));
         Deadline answerDeadline = Deadline.after(lambdaDeadline.remaining().minus(ANSWER_RESERVE));
+        AtomicReference<Failure> failure = new AtomicReference<>();
         var outcome = answerer.answer(request,
                 () -> migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context)),
-                this::describe, answerDeadline);
+                t -> {
+                    failure.set(classify(t));
+                    return failure.get().message();
+                }, answerDeadline);
         MigrationReport report = outcome.report();
-        String error = CloudFormationResponse.FAILED.equals(outcome.response().status())
-                ? outcome.response().reason() : null;
+        boolean failed = CloudFormationResponse.FAILED.equals(outcome.response().status());
+        String error = failed ? outcome.response().reason() : null;
+        // A FAILED answer without a thrown failure is an event the answerer refused (unknown RequestType).
+        String errorCode = !failed ? null
+                : failure.get() == null ? ErrorCode.INVALID_INVOCATION.name() : failure.get().code().name();
         if (!outcome.delivered()) {
             error = "answer not delivered to CloudFormation" + (error == null ? "" : "; " + error);
         }
@@ -114,7 +120,7 @@ public final class MigratorHandler implements RequestStreamHandler {
                 outcome.response().status(),
                 report == null ? null : report.previousSchemaVersion(),
                 report == null ? null : report.schemaVersion(),
-                report == null ? 0 : report.migrationsApplied(), millisSince(start), error));
+                report == null ? 0 : report.migrationsApplied(), millisSince(start), error, errorCode));
         output.write(outcome.response().toJson());
     }
 
@@ -123,14 +129,15 @@ public final class MigratorHandler implements RequestStreamHandler {
         try {
             report = migrator().run(request, workDeadline(context));
         } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
-            String message = describe(t);
+            Failure failure = classify(t);
             log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null,
-                    request.command().wireName(), "FAILED", null, null, 0, millisSince(start), message));
-            throw new InvocationFailedException(message);
+                    request.command().wireName(), "FAILED", null, null, 0, millisSince(start), failure.message(),
+                    failure.code().name()));
+            throw new InvocationFailedException(failure.withCode());
         }
         log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, report.command(), "SUCCESS",
                 report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
-                millisSince(start), null));
+                millisSince(start), null, null));
         output.write(JsonWriter.write(report).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -146,21 +153,30 @@ public final class MigratorHandler implements RequestStreamHandler {
         return Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(margin));
     }
 
-    /** The operator-facing message of a failure, with every known secret masked. */
-    private String describe(Throwable failure) {
-        String message;
-        if (failure instanceof MigrationFailedException || failure instanceof SecretReadException
-                || failure instanceof DatabaseUnavailableException || failure instanceof AuthenticationFailedException
-                || failure instanceof ConfigurationException || failure instanceof InvalidInvocationException) {
-            message = failure.getMessage();
-        } else {
-            message = "Unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage()
-                    + " (the function's log has the stack trace)";
-            StringWriter trace = new StringWriter();
-            failure.printStackTrace(new PrintWriter(trace));
-            LOG.error("Unexpected failure: {}", redactor().redact(trace.toString()));
+    /** A failure as the operator reads it: its code and its message, with every known secret masked. */
+    record Failure(ErrorCode code, String message) {
+        /** The direct-invocation error: {@code [CODE] message}. */
+        String withCode() {
+            return "[" + code + "] " + message;
         }
-        return redactor().redact(message);
+    }
+
+    /** Classifies a failure; an unexpected one is logged with its whole cause chain, redacted, at ERROR. */
+    private Failure classify(Throwable failure) {
+        Redactor redactor = redactor();
+        if (failure instanceof MigratorException known) {
+            return new Failure(known.code(), redactor.redact(known.getMessage()));
+        }
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        LOG.error("Unexpected failure: {}", redactor.redact(trace.toString()));
+        return new Failure(ErrorCode.UNEXPECTED, redactor.redact("Unexpected " + failure.getClass().getSimpleName()
+                + (failure.getMessage() == null || failure.getMessage().isBlank() ? " without a message"
+                : ": " + failure.getMessage()) + " (the function's log has the cause chain)"));
+    }
+
+    private String describe(Throwable failure) {
+        return classify(failure).message();
     }
 
     private synchronized Redactor redactor() {

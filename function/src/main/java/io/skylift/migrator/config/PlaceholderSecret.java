@@ -1,5 +1,6 @@
 package io.skylift.migrator.config;
 
+import io.skylift.migrator.failure.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

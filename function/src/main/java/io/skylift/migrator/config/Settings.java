@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import io.skylift.migrator.failure.ConfigurationException;
 
 /**
  * The function's configuration, read once from the environment and validated at the edge.
@@ -20,6 +21,12 @@ import java.util.TreeSet;
  *                         RDS CA bundle the Dockerfile puts into the image); null when neither is set (the driver then
  *                         looks in {@code ~/.postgresql/root.crt})
  * @param connectTimeout   {@code DB_CONNECT_TIMEOUT_SECONDS}, default 10 s: one connection attempt
+ * @param connectRetryWindow {@code DB_CONNECT_RETRY_WINDOW_SECONDS}, default 120 s: how long refused and timed-out
+ *                         connections are retried (Aurora Serverless v2 resuming takes 15-30 s), never past the deadline
+ * @param lockTimeout      {@code DB_LOCK_TIMEOUT_MS}, default 5 000 ms: PostgreSQL's {@code lock_timeout} on every
+ *                         migration session, so a blocked DDL gives up before it queues the application for long
+ * @param lockRetries      {@code DB_LOCK_RETRIES}, default 5: how often a transactional migration that hit the lock
+ *                         timeout is tried again (with backoff and jitter, inside the deadline); 0 never retries
  * @param deadlineMargin   {@code DEADLINE_MARGIN_MS}, default 15 000 ms: the watchdog stops the work this long
  *                         before Lambda's deadline, leaving time to roll back and answer
  * @param defaultLocation  where the image keeps {@code migrations/}: {@code filesystem:$LAMBDA_TASK_ROOT/migrations};
@@ -33,6 +40,9 @@ public record Settings(
         String sslMode,
         String sslRootCert,
         Duration connectTimeout,
+        Duration connectRetryWindow,
+        Duration lockTimeout,
+        int lockRetries,
         Duration deadlineMargin,
         String defaultLocation,
         List<PlaceholderSecret> placeholderSecrets,
@@ -52,6 +62,8 @@ public record Settings(
     public Settings {
         Objects.requireNonNull(sslMode, "sslMode must not be null");
         Objects.requireNonNull(connectTimeout, "connectTimeout must not be null");
+        Objects.requireNonNull(connectRetryWindow, "connectRetryWindow must not be null");
+        Objects.requireNonNull(lockTimeout, "lockTimeout must not be null");
         Objects.requireNonNull(deadlineMargin, "deadlineMargin must not be null");
         placeholderSecrets = List.copyOf(placeholderSecrets);
         flywayEnvironment = Map.copyOf(flywayEnvironment);
@@ -96,6 +108,9 @@ public record Settings(
                 sslMode,
                 sslRootCert,
                 Duration.ofSeconds(positive(env, "DB_CONNECT_TIMEOUT_SECONDS", 10)),
+                Duration.ofSeconds(positive(env, "DB_CONNECT_RETRY_WINDOW_SECONDS", 120)),
+                Duration.ofMillis(whole(env, "DB_LOCK_TIMEOUT_MS", 5_000, 1, 3_600_000)),
+                (int) whole(env, "DB_LOCK_RETRIES", 5, 0, 100),
                 Duration.ofMillis(positive(env, "DEADLINE_MARGIN_MS", 15_000)),
                 defaultLocation,
                 PlaceholderSecret.fromEnvironment(env),
@@ -117,6 +132,22 @@ public record Settings(
             // reported below with the variable's name
         }
         throw new ConfigurationException(name + " is '" + raw + "': it must be a positive whole number");
+    }
+
+    private static long whole(Map<String, String> env, String name, long defaultValue, long min, long max) {
+        String raw = blankToNull(env.get(name));
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the variable's name
+        }
+        throw new ConfigurationException(name + " is '" + raw + "': it must be a whole number from " + min + " to " + max);
     }
 
     private static String blankToNull(String value) {

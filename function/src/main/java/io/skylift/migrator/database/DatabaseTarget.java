@@ -2,6 +2,7 @@ package io.skylift.migrator.database;
 
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.secrets.DatabaseSecret;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -11,13 +12,17 @@ import java.util.Properties;
  * @param jdbcUrl  without credentials
  * @param sslMode  PostgreSQL JDBC {@code sslmode}
  * @param sslRootCert CA bundle path, or null
+ * @param lockTimeout PostgreSQL's {@code lock_timeout} for every session opened: a migration waiting for a lock
+ *                    queues the application's queries on that table behind it, so it must give up soon
  */
-public record DatabaseTarget(String jdbcUrl, String username, String password, String sslMode, String sslRootCert) {
+public record DatabaseTarget(String jdbcUrl, String username, String password, String sslMode, String sslRootCert,
+                             Duration lockTimeout) {
 
     public DatabaseTarget {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl must not be null");
         Objects.requireNonNull(username, "username must not be null");
         Objects.requireNonNull(sslMode, "sslMode must not be null");
+        Objects.requireNonNull(lockTimeout, "lockTimeout must not be null");
     }
 
     /**
@@ -34,7 +39,8 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         }
         String user = flyway.getOrDefault("FLYWAY_USER", secret == null ? null : secret.username());
         String password = flyway.getOrDefault("FLYWAY_PASSWORD", secret == null ? null : secret.password());
-        return new DatabaseTarget(url, user, password, settings.sslMode(), settings.sslRootCert());
+        return new DatabaseTarget(url, user, password, settings.sslMode(), settings.sslRootCert(),
+                settings.lockTimeout());
     }
 
     private static String hostForUrl(String host) {
@@ -55,6 +61,8 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("ApplicationName", "skylift-migrator");
         props.setProperty("tcpKeepAlive", "true");
+        // Set at connection start-up, so every session (Flyway's included) has it from its first statement on.
+        props.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());
         return props;
     }
 

@@ -1,5 +1,6 @@
 package io.skylift.migrator.invocation;
 
+import io.skylift.migrator.failure.InvalidInvocationException;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import io.skylift.migrator.json.JsonReader;
 import io.skylift.migrator.json.JsonSyntaxException;

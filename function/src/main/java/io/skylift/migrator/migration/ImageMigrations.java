@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.internal.parser.PlaceholderReplacingReader;
 
 /**
  * The SQL migrations in the image's folder, resolved the way Flyway 13 resolves them (version, description, script
@@ -134,8 +133,7 @@ final class ImageMigrations {
     static int checksum(Path file, Map<String, String> placeholders, String script) throws Unsupported {
         try (Reader raw = Channels.newReader(FileChannel.open(file, StandardOpenOption.READ),
                 StandardCharsets.UTF_8.newDecoder(), 4096);
-             Reader reader = placeholders == null ? raw : new PlaceholderReplacingReader("${", "}", ":",
-                     placeholders, raw)) {
+             Reader reader = placeholders == null ? raw : FlywayInternals.replacingPlaceholders(placeholders, raw)) {
             return checksum(reader);
         } catch (IOException e) {
             throw new Unsupported(script + " cannot be read as UTF-8: " + e.getClass().getSimpleName());

@@ -10,6 +10,7 @@ import org.flywaydb.core.api.callback.Event;
  */
 public final class MigrationProgress implements Callback {
     private volatile MigrationSummary running;
+    private volatile boolean runningInTransaction = true;
 
     @Override
     public boolean supports(Event event, Context context) {
@@ -26,12 +27,22 @@ public final class MigrationProgress implements Callback {
         if (context.getMigrationInfo() == null) {
             return;
         }
-        running = event == Event.BEFORE_EACH_MIGRATE ? MigrationSummary.of(context.getMigrationInfo()) : null;
+        if (event == Event.BEFORE_EACH_MIGRATE) {
+            runningInTransaction = FlywayInternals.runsInTransaction(context.getMigrationInfo());
+            running = MigrationSummary.of(context.getMigrationInfo());
+        } else {
+            running = null;
+        }
     }
 
     @Override
     public String getCallbackName() {
         return "skylift-progress";
+    }
+
+    /** Whether the migration being applied runs in a transaction (so cancelling it rolls it back). */
+    public boolean runningInTransaction() {
+        return runningInTransaction;
     }
 
     /** The migration being applied now, or null. */

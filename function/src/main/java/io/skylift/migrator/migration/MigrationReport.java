@@ -1,5 +1,6 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.json.JsonWriter;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.skylift.migrator.migration;
 
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import java.util.ArrayList;
@@ -9,6 +10,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.flywaydb.core.api.Location;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -20,7 +31,7 @@ import org.flywaydb.core.api.output.BaselineResult;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.api.output.ValidateResult;
-import org.flywaydb.core.internal.configuration.ConfigUtils;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 
 /**
  * Runs one Flyway command against a data source and reports it as a {@link MigrationReport}.
@@ -31,6 +42,7 @@ import org.flywaydb.core.internal.configuration.ConfigUtils;
  * as the watchdog allows. {@code cleanDisabled} is always true: a deploy tool must never drop a schema.
  */
 public final class MigrationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
     /** Set from the data source; never taken from Flyway's variables into Flyway's own connection handling. */
     private static final List<String> CONNECTION_PROPERTIES = List.of("flyway.url", "flyway.user", "flyway.password");
 
@@ -45,7 +57,7 @@ public final class MigrationRunner {
         config.put("flyway.failOnMissingLocations", "true");
         // -1 waits for the lock indefinitely: the watchdog, not a retry count, bounds the wait by the deadline.
         config.put("flyway.lockRetryCount", "-1");
-        config.putAll(ConfigUtils.environmentVariablesToPropertyMap(settings.flywayEnvironment()));
+        config.putAll(FlywayInternals.propertiesFromEnvironment(settings.flywayEnvironment()));
         CONNECTION_PROPERTIES.forEach(config::remove);
         config.put("flyway.cleanDisabled", "true");
         this.configuration = Map.copyOf(config);
@@ -56,17 +68,20 @@ public final class MigrationRunner {
      *
      * @param secretPlaceholders placeholder values read from secrets; they win over {@code FLYWAY_PLACEHOLDERS_*}
      * @param progress           follows the migrations as they run
-     * @throws MigrationFailedException with an actionable message when the command fails
+     * @param lockRetry          how a migration that hit the lock timeout is retried
+     * @throws MigrationFailedException with an actionable message and code when the command fails
      */
     public MigrationReport run(DirectRequest request, DataSource dataSource, Map<String, String> secretPlaceholders,
-                               MigrationProgress progress) {
+                               MigrationProgress progress, LockRetry lockRetry) {
         Objects.requireNonNull(request, "request must not be null");
+        Objects.requireNonNull(lockRetry, "lockRetry must not be null");
         long start = System.nanoTime();
         Flyway flyway = configure(request, dataSource, secretPlaceholders, progress);
+        FailureDescriber describer = new FailureDescriber(text -> scriptsUsing(flyway, text));
         MigrationReport report;
         try {
             report = switch (request.command()) {
-                case MIGRATE -> migrate(flyway);
+                case MIGRATE -> migrate(flyway, describer, lockRetry);
                 case INFO -> info(flyway, Command.INFO, List.of());
                 case VALIDATE -> validate(flyway);
                 case REPAIR -> repair(flyway);
@@ -74,8 +89,14 @@ public final class MigrationRunner {
             };
         } catch (MigrationFailedException e) {
             throw e;
+        } catch (FlywayValidateException e) {
+            throw validationFailure(flyway, e, describer);
         } catch (RuntimeException e) {
-            throw new MigrationFailedException(FailureDescriber.describe(e, version -> scriptOf(flyway, version)));
+            MigrationFailedException failure = describer.describe(e);
+            if (failure.code() == io.skylift.migrator.failure.ErrorCode.UNEXPECTED) {
+                LOG.error("Unexpected failure of {}: {}", request.command().wireName(), causeChain(e));
+            }
+            throw failure;
         }
         return report.withDuration((System.nanoTime() - start) / 1_000_000);
     }
@@ -85,11 +106,16 @@ public final class MigrationRunner {
         FluentConfiguration config = Flyway.configure(MigrationRunner.class.getClassLoader())
                 .configuration(configuration)
                 .dataSource(dataSource);
+        // Flyway's default (postgresql.transactional.lock=true) holds its lock in an open transaction, which a
+        // CREATE INDEX CONCURRENTLY in a non-transactional migration waits for forever; a session-level advisory
+        // lock holds no transaction. (Set on the extension: the property route needs Jackson, which we leave out.)
+        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         Map<String, String> placeholders = new HashMap<>(config.getPlaceholders());
         placeholders.putAll(secretPlaceholders);
         config.placeholders(placeholders);
         List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
         callbacks.add(progress);
+        callbacks.add(new NonTransactionalLockWait());
         config.callbacks(callbacks.toArray(Callback[]::new));
         if (request.target() != null) {
             config.target(MigrationVersion.fromVersion(request.target()));
@@ -100,17 +126,70 @@ public final class MigrationRunner {
         return config.load();
     }
 
-    private static MigrationReport migrate(Flyway flyway) {
-        MigrateResult result = flyway.migrate();
-        List<MigrationSummary> applied = result.migrations.stream()
-                .map(m -> MigrationSummary.of(m, "Success"))
-                .toList();
-        List<MigrationSummary> pending = result.getPendingMigrations().stream()
-                .map(m -> MigrationSummary.of(m, "Pending"))
-                .toList();
-        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
-        return new MigrationReport(Command.MIGRATE.wireName(), true, version, result.initialSchemaVersion,
-                result.migrationsExecuted, applied, pending, result.warnings == null ? List.of() : result.warnings, 0);
+    /**
+     * Migrates; a transactional migration that hit the lock timeout (PostgreSQL rolled it back) is tried again
+     * after a pause, as {@code lockRetry} allows. Each retry is logged with the sessions that held the lock.
+     */
+    private static MigrationReport migrate(Flyway flyway, FailureDescriber describer, LockRetry lockRetry) {
+        List<MigrationSummary> appliedBefore = new ArrayList<>();
+        String initialVersion = null;
+        boolean first = true;
+        for (int attempt = 1; ; attempt++) {
+            MigrateResult result;
+            try {
+                result = flyway.migrate();
+            } catch (FlywayValidateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                var failed = FlywayInternals.failedMigration(e);
+                if (failed.isEmpty() || !failed.get().inTransaction() || !lockTimedOut(e)) {
+                    throw e;
+                }
+                if (failed.get().partial() != null) {
+                    if (first) {
+                        initialVersion = failed.get().partial().initialSchemaVersion;
+                    }
+                    failed.get().partial().migrations.forEach(m -> appliedBefore.add(MigrationSummary.of(m, "Success")));
+                }
+                first = false;
+                Optional<Duration> pause = lockRetry.pauseBefore(attempt);
+                var blockers = lockRetry.blockers().get();
+                String which = failed.get().migration() == null ? "a migration"
+                        : MigrationSummary.of(failed.get().migration()).label();
+                if (pause.isEmpty()) {
+                    throw describer.describeMigration(failed.get(), e, blockers, attempt, lockRetry.lockTimeout());
+                }
+                LOG.warn("Migration {} waited longer than the lock timeout ({} ms) for a lock held by {}; PostgreSQL "
+                                + "rolled it back. Retry {} of {} in {} ms", which, lockRetry.lockTimeout().toMillis(),
+                        io.skylift.migrator.database.BlockingSession.describe(blockers), attempt, lockRetry.retries(),
+                        pause.get().toMillis());
+                sleep(pause.get());
+                continue;
+            }
+            List<MigrationSummary> applied = new ArrayList<>(appliedBefore);
+            result.migrations.stream().map(m -> MigrationSummary.of(m, "Success")).forEach(applied::add);
+            List<MigrationSummary> pending = result.getPendingMigrations().stream()
+                    .map(m -> MigrationSummary.of(m, "Pending"))
+                    .toList();
+            String initial = first ? result.initialSchemaVersion : initialVersion;
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            return new MigrationReport(Command.MIGRATE.wireName(), true, version, initial, applied.size(), applied,
+                    pending, result.warnings == null ? List.of() : result.warnings, 0);
+        }
+    }
+
+    private static boolean lockTimedOut(Throwable e) {
+        var sql = FailureDescriber.rootSqlException(e);
+        return sql != null && FailureDescriber.LOCK_TIMEOUT_STATE.equals(sql.getSQLState());
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry a migration", e);
+        }
     }
 
     private static MigrationReport info(Flyway flyway, Command command, List<String> messages) {
@@ -129,9 +208,7 @@ public final class MigrationRunner {
         ValidateResult result = flyway.validateWithResult();
         if (!result.validationSuccessful) {
             // The summary says only "Migrations have failed validation"; the details are per migration.
-            String message = result.getAllErrorMessages();
-            throw new MigrationFailedException(
-                    FailureDescriber.describeValidate(message, version -> scriptOf(flyway, version)));
+            throw FailureDescriber.describeValidation(result);
         }
         return info(flyway, Command.VALIDATE, List.of("validated " + result.validateCount + " migration(s)"));
     }
@@ -149,17 +226,47 @@ public final class MigrationRunner {
                 : "not baselined: the schema history already exists"));
     }
 
-    /** The image's script for a version, for messages; null when the image has none. */
-    private static String scriptOf(Flyway flyway, String version) {
+    /** Flyway's validate-on-migrate failed: the structured result says which migrations and why. */
+    private static MigrationFailedException validationFailure(Flyway flyway, FlywayValidateException e,
+                                                              FailureDescriber describer) {
         try {
-            for (MigrationInfo info : flyway.info().all()) {
-                if (info.getVersion() != null && info.getVersion().getVersion().equals(version)) {
-                    return info.getScript();
-                }
+            ValidateResult result = flyway.validateWithResult();
+            if (!result.validationSuccessful) {
+                return FailureDescriber.describeValidation(result);
             }
-        } catch (RuntimeException ignored) {
-            // the message is still useful without the script's name
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
         }
-        return null;
+        return describer.describe(e);
+    }
+
+    /** The file names of the filesystem migrations that contain {@code text}, for messages. */
+    private static List<String> scriptsUsing(Flyway flyway, String text) {
+        List<String> scripts = new ArrayList<>();
+        for (Location location : flyway.getConfiguration().getLocations()) {
+            if (!location.isFileSystem()) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(Path.of(location.getRootPath()))) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    if (Files.readString(file).contains(text)) {
+                        scripts.add(file.getFileName().toString());
+                    }
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the message is still useful without the scripts' names
+            }
+        }
+        return scripts;
+    }
+
+    /** Every cause's class and message, for the log (the caller redacts it). */
+    static String causeChain(Throwable failure) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(chain.isEmpty() ? "" : " <- caused by ").append(t.getClass().getName()).append(": ")
+                    .append(t.getMessage());
+        }
+        return chain.toString();
     }
 }

@@ -50,6 +50,7 @@ public final class InvocationLog {
         json.put("schemaVersion", r.schemaVersion());
         json.put("migrationsApplied", r.migrationsApplied());
         json.put("durationMs", r.durationMs());
+        putIfSet(json, "errorCode", r.errorCode());
         putIfSet(json, "error", r.error());
         return json;
     }

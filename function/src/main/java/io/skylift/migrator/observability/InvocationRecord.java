@@ -9,10 +9,12 @@ package io.skylift.migrator.observability;
  *                    (answered without migrating)
  * @param outcome     {@code SUCCESS} or {@code FAILED}
  * @param error       the failure's message (already free of secrets)
+ * @param errorCode   the failure's {@code ErrorCode} name, null on success
  */
 public record InvocationRecord(String requestId, String caller, String stackId, String requestType, String command,
                                String outcome, String previousSchemaVersion, String schemaVersion,
-                               int migrationsApplied, long durationMs, String error) {
+                               int migrationsApplied, long durationMs, String error,
+                               String errorCode) {
 
     public boolean failed() {
         return !"SUCCESS".equals(outcome);

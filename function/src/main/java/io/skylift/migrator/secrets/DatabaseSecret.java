@@ -1,5 +1,6 @@
 package io.skylift.migrator.secrets;
 
+import io.skylift.migrator.failure.SecretReadException;
 import io.skylift.migrator.json.JsonReader;
 import io.skylift.migrator.json.JsonSyntaxException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.skylift.migrator.secrets;
 
+import io.skylift.migrator.failure.SecretReadException;
 import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;

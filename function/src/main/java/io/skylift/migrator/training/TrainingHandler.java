@@ -14,7 +14,9 @@ import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.json.JsonReader;
 import io.skylift.migrator.json.JsonWriter;
-import io.skylift.migrator.migration.MigrationFailedException;
+import io.skylift.migrator.failure.MigrationFailedException;
+import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.migration.LockRetry;
 import io.skylift.migrator.migration.MigrationProgress;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
@@ -97,7 +99,8 @@ public final class TrainingHandler implements RequestStreamHandler {
             new MigrationRunner(settings).run(new DirectRequest(Command.INFO, null, null), new ConnectionSupplierDataSource(() -> {
                 throw new SQLException("training run: no database", "08001");
             }),
-                    placeholders, new MigrationProgress());
+                    placeholders, new MigrationProgress(), new LockRetry(settings.lockTimeout(), 0,
+                            Deadline.after(Duration.ofSeconds(5)), List::of));
         } catch (MigrationFailedException expected) {
             // Flyway started, configured itself and tried to connect: that is the part worth archiving
         }

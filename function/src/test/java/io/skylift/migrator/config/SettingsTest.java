@@ -1,5 +1,6 @@
 package io.skylift.migrator.config;
 
+import io.skylift.migrator.failure.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

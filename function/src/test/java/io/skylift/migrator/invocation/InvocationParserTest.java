@@ -1,5 +1,6 @@
 package io.skylift.migrator.invocation;
 
+import io.skylift.migrator.failure.InvalidInvocationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

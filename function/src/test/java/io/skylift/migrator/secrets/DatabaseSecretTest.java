@@ -1,5 +1,6 @@
 package io.skylift.migrator.secrets;
 
+import io.skylift.migrator.failure.SecretReadException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
