@@ -72,6 +72,11 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
             env.clear();
             env.putAll(lambdaEnvironment(builder, taskRoot));
             env.putAll(builder.environment);
+            if (builder.bootstrap != null) {
+                // The private JNI library goes in the only way the bootstrap leaves, the options every JVM reads.
+                String jni = NativeLibrary.path().map(library -> "-D" + JNI_PROPERTY + "=" + library).orElse("");
+                env.put("JAVA_TOOL_OPTIONS", (jni + " " + env.getOrDefault("JAVA_TOOL_OPTIONS", "")).strip());
+            }
             this.process = processBuilder.start();
         } catch (IOException e) {
             runtimeApi.close();
@@ -180,6 +185,9 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
     }
 
     private List<String> command(Builder builder) {
+        if (builder.bootstrap != null) {
+            return List.of(builder.bootstrap.toString(), builder.handler);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(builder.jvmOptions);
@@ -200,7 +208,7 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         env.put("_HANDLER", builder.handler);
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         env.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java25");
         env.put("AWS_LAMBDA_FUNCTION_NAME", builder.functionName);
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
@@ -208,6 +216,9 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
+        if (builder.bootstrap != null) {
+            env.put("JAVA_HOME", System.getProperty("java.home"));
+        }
         return env;
     }
 
@@ -224,6 +235,8 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         private Path workingDirectory;
         private Duration startupTimeout = Duration.ofSeconds(30);
         private String classpath;
+        private Path bootstrap;
+        private boolean ownJvmOptions;
 
         private Builder(String handler) {
             this.handler = Objects.requireNonNull(handler, "handler must not be null");
@@ -257,6 +270,18 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
         /** An extra JVM option for the child, e.g. {@code -Xmx256m} or {@code -Dkey=value}. */
         public Builder jvmOption(String option) {
             jvmOptions.add(Objects.requireNonNull(option, "option must not be null"));
+            ownJvmOptions = true;
+            return this;
+        }
+
+        /**
+         * Starts the function as the image does: this script (the image's bootstrap, in a task root laid out like
+         * the image's) with the handler as its argument, instead of {@code java} with this builder's options and
+         * class path; the bootstrap decides those. It runs this JVM's {@code java} ({@code JAVA_HOME}); further JVM
+         * options go in {@code JAVA_TOOL_OPTIONS}, as on Lambda.
+         */
+        public Builder bootstrap(Path script) {
+            this.bootstrap = Objects.requireNonNull(script, "script must not be null");
             return this;
         }
 
@@ -277,6 +302,10 @@ public final class RuntimeInterfaceClientProcess implements AutoCloseable {
 
         /** Starts the Runtime API and the child JVM. */
         public RuntimeInterfaceClientProcess start() {
+            if (bootstrap != null && (ownJvmOptions || classpath != null)) {
+                throw new IllegalStateException("the bootstrap decides the JVM's options and class path: pass "
+                        + "options in JAVA_TOOL_OPTIONS instead");
+            }
             return new RuntimeInterfaceClientProcess(this);
         }
     }

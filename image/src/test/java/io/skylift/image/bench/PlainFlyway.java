@@ -1,4 +1,4 @@
-package io.skylift.migrator.bench;
+package io.skylift.image.bench;
 
 import java.util.Map;
 import org.flywaydb.core.Flyway;

@@ -1,5 +1,6 @@
-package io.skylift.migrator.bench;
+package io.skylift.image.bench;
 
+import io.skylift.image.ImageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ final class Workloads {
      * functions, seed data, views (repeatable), comments — {@code versioned} versioned migrations in all.
      */
     static Path realistic(Path repositoryMigrations, Path target, int versioned) {
-        LambdaImage.deleteTree(target);
-        LambdaImage.copyTree(repositoryMigrations, target);
+        ImageLayout.deleteTree(target);
+        ImageLayout.copyTree(repositoryMigrations, target);
         List<String> steps = realisticSteps();
         int existing = 4;
         for (int version = existing + 1; version <= versioned; version++) {
@@ -45,7 +46,7 @@ final class Workloads {
 
     /** {@code count} small versioned migrations, one table each. */
     static Path scale(Path target, int count) {
-        LambdaImage.deleteTree(target);
+        ImageLayout.deleteTree(target);
         for (int version = 1; version <= count; version++) {
             write(target.resolve("V" + version + "__scale_table_" + version + ".sql"),
                     "CREATE TABLE scale_" + version + " (id int PRIMARY KEY, label text NOT NULL DEFAULT 'x');\n");

@@ -1,4 +1,4 @@
-package io.skylift.migrator.training;
+package io.skylift.image;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.MigratorHandler;
+import java.util.LinkedHashMap;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
@@ -53,32 +54,37 @@ import javax.net.ssl.SSLEngine;
 import javax.sql.DataSource;
 
 /**
- * The handler of the image's class-data-sharing training run ({@link TrainingRun}), never of a deployed function:
- * it drives the real code through the paths a deploy takes (a direct {@code migrate}, a CloudFormation event, the
- * schema-history check, Flyway's start, the JSON answers) so their classes land in the archive. There is no
- * database: connections fail, and the history check reads a stand-in connection.
+ * The handler of the image's AOT training run ({@link TrainingRun}), never of a deployed function: it drives the real
+ * code through the paths a deploy takes so that their classes, loaded and linked, land in the cache. A direct
+ * {@code migrate} and {@code info} and two CloudFormation events through {@link MigratorHandler}, which read both
+ * secrets through the real AWS SDK (from the test kit's Secrets Manager) and answer CloudFormation (the test kit's
+ * response URL); the schema-history check of a no-op deploy, on a stand-in connection; Flyway's start towards an apply,
+ * up to its first connection; the JSON answers. There is no database: connections are refused at once.
+ *
+ * <p>The event: {@code {"dbSecretArn": "...", "appSecretArn": "...", "responseUrl": "..."}} ({@link #event}).
  */
 public final class TrainingHandler implements RequestStreamHandler {
-    static final String ENDPOINT_VARIABLE = "SKYLIFT_TRAINING_ENDPOINT";
-    static final String DB_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:training-db-AbCdEf";
-    static final String APP_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:training-app-GhIjKl";
-    static final String APP_SECRET_VALUE = "{\"username\":\"app\",\"password\":\"training\"}";
-    /** Nothing listens there: connecting fails at once. */
-    private static final int NO_DATABASE_PORT = 9;
+    /** Nothing listens on port 9 (discard): connecting fails at once. */
+    static final String DATABASE_SECRET = "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":9,"
+            + "\"dbname\":\"training\",\"username\":\"training\",\"password\":\"training-only\"}";
+    static final String APP_SECRET = "{\"username\":\"app\",\"password\":\"training-only\"}";
 
-    static String databaseSecretValue() {
-        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":" + NO_DATABASE_PORT
-                + ",\"dbname\":\"training\",\"username\":\"training\",\"password\":\"training\"}";
+    /** The training invocation's event. */
+    static String event(String databaseSecretArn, String appSecretArn, String responseUrl) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("dbSecretArn", databaseSecretArn);
+        event.put("appSecretArn", appSecretArn);
+        event.put("responseUrl", responseUrl);
+        return JsonWriter.write(event);
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        input.readAllBytes();
-        String endpoint = System.getenv(ENDPOINT_VARIABLE);
+        Map<?, ?> event = (Map<?, ?>) JsonReader.parse(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+        String responseUrl = (String) event.get("responseUrl");
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("DB_SECRET_ARN", DB_SECRET);
-        env.put("PLACEHOLDER_SECRET_APP_PASSWORD", APP_SECRET + "#password");
-        env.put("DB_SSL_MODE", "disable");
+        env.put("DB_SECRET_ARN", (String) event.get("dbSecretArn"));
+        env.put("PLACEHOLDER_SECRET_APP_PASSWORD", event.get("appSecretArn") + "#password");
         env.put("DEADLINE_MARGIN_MS", "1000");
         env.put("DB_CONNECT_TIMEOUT_SECONDS", "1");
         MigratorHandler handler = new MigratorHandler(env, new SecretsManagerSource(), new ResponseSender(),
@@ -86,23 +92,25 @@ public final class TrainingHandler implements RequestStreamHandler {
 
         invoke(handler, "{\"command\":\"migrate\"}");
         invoke(handler, "{\"command\":\"info\"}");
-        invoke(handler, "{\"RequestType\":\"Delete\",\"ResponseURL\":\"" + endpoint + "/cloudformation\","
-                + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/training/1\","
-                + "\"RequestId\":\"training\",\"LogicalResourceId\":\"SchemaMigration\","
-                + "\"PhysicalResourceId\":\"skylift-training\",\"ResourceType\":\"Custom::SchemaMigration\","
-                + "\"ResourceProperties\":{\"DeployId\":\"1\"}}");
+        for (String requestType : List.of("Create", "Delete")) {
+            invoke(handler, "{\"RequestType\":\"" + requestType + "\",\"ResponseURL\":\"" + responseUrl + "\","
+                    + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/training/1\","
+                    + "\"RequestId\":\"training-" + requestType + "\",\"LogicalResourceId\":\"SchemaMigration\","
+                    + "\"PhysicalResourceId\":\"skylift-training\",\"ResourceType\":\"Custom::SchemaMigration\","
+                    + "\"ResourceProperties\":{\"DeployId\":\"2026-11-28T00:00:00Z\"}}");
+        }
 
         Settings settings = Settings.fromEnvironment(env);
-        Map<String, String> placeholders = Map.of("app_password", "training");
+        Map<String, String> placeholders = Map.of("app_password", "training-only");
         UpToDateCheck.forSettings(settings).ifPresent(check -> check.upToDate(historyStandIn(), placeholders));
         try {
-            new MigrationRunner(settings).run(new DirectRequest(Command.INFO, null, null), new ConnectionSupplierDataSource(() -> {
-                throw new SQLException("training run: no database", "08001");
-            }),
-                    placeholders, new MigrationProgress(), new LockRetry(settings.lockTimeout(), 0,
+            new MigrationRunner(settings).run(new DirectRequest(Command.MIGRATE, null, null),
+                    new ConnectionSupplierDataSource(() -> {
+                        throw new SQLException("training run: no database", "08001");
+                    }), placeholders, new MigrationProgress(), new LockRetry(settings.lockTimeout(), 0,
                             Deadline.after(Duration.ofSeconds(5)), List::of));
         } catch (MigrationFailedException expected) {
-            // Flyway started, configured itself and tried to connect: that is the part worth archiving
+            // Flyway started, configured itself, scanned the migrations and tried to connect: worth caching
         }
         MigrationSummary summary = new MigrationSummary("1", "training", "V1__training.sql", "SQL", "Success", 1,
                 "2026-01-01T00:00:00Z");
