@@ -22,6 +22,7 @@ import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
 import io.skylift.migrator.secrets.PlaceholderValues;
 import io.skylift.migrator.secrets.ScramVerifiers;
+import io.skylift.migrator.secrets.SecretSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one command against the database of the secret, within a deadline: reads the secrets (cached across warm
- * invocations), connects (retrying while Aurora resumes), runs Flyway under the watchdog, and closes every
+ * invocations for at most {@code SECRET_CACHE_TTL_SECONDS}), connects (retrying while Aurora resumes), runs Flyway under the watchdog, and closes every
  * connection it opened. When the database refuses the cached credentials (the secret was rotated) it reads the
  * secret again, once.
  *
@@ -130,7 +131,9 @@ public final class Migrator {
             if (settings.secretId() == null) {
                 throw e;
             }
-            LOG.info("The database refused the cached credentials; reading secret " + settings.secretId() + " again");
+            // Every secret of the invocation: a rotation may have changed the placeholder secrets too.
+            LOG.info("The database refused the cached credentials; reading secret " + settings.secretId()
+                    + " and the placeholder secrets again");
             secrets.forget(settings.secretId());
             settings.placeholderSecrets().forEach(p -> secrets.forget(p.secretId()));
             return runOnce(request, deadline, connector, watch, progress);
@@ -140,10 +143,11 @@ public final class Migrator {
     private MigrationReport runOnce(DirectRequest request, Deadline deadline,
                                     AtomicReference<DatabaseConnector> current, AtomicReference<LockWatch> watch,
                                     MigrationProgress progress) {
+        SecretSource cached = secrets.withMaxAge(settings.secretCacheTtl());
         DatabaseSecret secret = settings.secretId() == null ? null
-                : DatabaseSecret.parse(settings.secretId(), secrets.read(settings.secretId()));
+                : DatabaseSecret.parse(settings.secretId(), cached.read(settings.secretId()));
         Map<String, String> placeholders =
-                verifiers.withVerifiers(PlaceholderValues.resolve(settings.placeholderSecrets(), secrets));
+                verifiers.withVerifiers(PlaceholderValues.resolve(settings.placeholderSecrets(), cached));
         redactor = redactor.with(secret == null ? null : secret.password())
                 .with(placeholders.values().toArray(String[]::new));
         DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,

@@ -29,6 +29,8 @@ import io.skylift.migrator.failure.ConfigurationException;
  *                         timeout is tried again (with backoff and jitter, inside the deadline); 0 never retries
  * @param deadlineMargin   {@code DEADLINE_MARGIN_MS}, default 15 000 ms: the watchdog stops the work this long
  *                         before Lambda's deadline, leaving time to roll back and answer
+ * @param secretCacheTtl   {@code SECRET_CACHE_TTL_SECONDS}, default 300 s: how long a warm function reuses a secret it
+ *                         read (the master secret and the placeholder secrets); 0 reads them on every invocation
  * @param defaultLocation  where the image keeps {@code migrations/}: {@code filesystem:$LAMBDA_TASK_ROOT/migrations};
  *                         null when neither {@code LAMBDA_TASK_ROOT} nor {@code FLYWAY_LOCATIONS} is set
  * @param placeholderSecrets {@code PLACEHOLDER_SECRET_<NAME>=<secret>[#<json key>]} entries
@@ -44,6 +46,7 @@ public record Settings(
         Duration lockTimeout,
         int lockRetries,
         Duration deadlineMargin,
+        Duration secretCacheTtl,
         String defaultLocation,
         List<PlaceholderSecret> placeholderSecrets,
         Map<String, String> flywayEnvironment,
@@ -56,6 +59,9 @@ public record Settings(
     /** Where the Dockerfile puts Amazon RDS's CA bundle (all regions), relative to {@code LAMBDA_TASK_ROOT}. */
     public static final String RDS_CA_BUNDLE = "rds-ca/global-bundle.pem";
     public static final String DEFAULT_SSL_MODE = "verify-full";
+    public static final String SECRET_CACHE_TTL_VARIABLE = "SECRET_CACHE_TTL_SECONDS";
+    /** Five minutes: a no-op deploy rarely pays a Secrets Manager call, and a rotation is seen within minutes. */
+    public static final long DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
     private static final Set<String> SSL_MODES =
             Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -65,6 +71,7 @@ public record Settings(
         Objects.requireNonNull(connectRetryWindow, "connectRetryWindow must not be null");
         Objects.requireNonNull(lockTimeout, "lockTimeout must not be null");
         Objects.requireNonNull(deadlineMargin, "deadlineMargin must not be null");
+        Objects.requireNonNull(secretCacheTtl, "secretCacheTtl must not be null");
         placeholderSecrets = List.copyOf(placeholderSecrets);
         flywayEnvironment = Map.copyOf(flywayEnvironment);
         Objects.requireNonNull(functionName, "functionName must not be null");
@@ -112,6 +119,7 @@ public record Settings(
                 Duration.ofMillis(whole(env, "DB_LOCK_TIMEOUT_MS", 5_000, 1, 3_600_000)),
                 (int) whole(env, "DB_LOCK_RETRIES", 5, 0, 100),
                 Duration.ofMillis(positive(env, "DEADLINE_MARGIN_MS", 15_000)),
+                Duration.ofSeconds(wholeNumber(env, SECRET_CACHE_TTL_VARIABLE, DEFAULT_SECRET_CACHE_TTL_SECONDS, 0)),
                 defaultLocation,
                 PlaceholderSecret.fromEnvironment(env),
                 flyway,
@@ -119,19 +127,24 @@ public record Settings(
     }
 
     private static long positive(Map<String, String> env, String name, long defaultValue) {
+        return wholeNumber(env, name, defaultValue, 1);
+    }
+
+    private static long wholeNumber(Map<String, String> env, String name, long defaultValue, long minimum) {
         String raw = blankToNull(env.get(name));
         if (raw == null) {
             return defaultValue;
         }
         try {
             long value = Long.parseLong(raw.trim());
-            if (value > 0) {
+            if (value >= minimum) {
                 return value;
             }
         } catch (NumberFormatException ignored) {
             // reported below with the variable's name
         }
-        throw new ConfigurationException(name + " is '" + raw + "': it must be a positive whole number");
+        throw new ConfigurationException(name + " is '" + raw + "': it must be "
+                + (minimum > 0 ? "a positive whole number" : "a whole number, 0 or more"));
     }
 
     private static long whole(Map<String, String> env, String name, long defaultValue, long min, long max) {

@@ -23,6 +23,18 @@ class SettingsTest {
         assertThat(settings.deadlineMargin()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.functionName()).isEqualTo("local");
+        assertThat(settings.secretCacheTtl()).as("secrets are cached minutes, not forever").isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void the_secret_cache_time_can_be_set_and_zero_turns_caching_off() {
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "SECRET_CACHE_TTL_SECONDS", "60")).secretCacheTtl()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "SECRET_CACHE_TTL_SECONDS", "0")).secretCacheTtl()).isZero();
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "SECRET_CACHE_TTL_SECONDS", "-1"))).hasMessageContaining("SECRET_CACHE_TTL_SECONDS is '-1'")
+                .hasMessageContaining("0 or more");
     }
 
     @Test
