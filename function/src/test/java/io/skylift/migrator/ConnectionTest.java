@@ -69,6 +69,43 @@ class ConnectionTest {
     }
 
     @Test
+    void refused_connections_are_retried_only_within_the_retry_window() {
+        pointSecretAt(freePort());
+        fixture.environment.put("DB_CONNECT_RETRY_WINDOW_SECONDS", "2");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageStartingWith("[DATABASE_UNREACHABLE] Could not connect to 127.0.0.1")
+                .hasMessageContaining("connection refused")
+                .hasMessageContaining("DB_CONNECT_RETRY_WINDOW_SECONDS=2");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).as("retried for about the window, not until the deadline").isBetween(2_000L, 15_000L);
+    }
+
+    @Test
+    void an_unknown_host_is_reported_at_once_with_what_to_check() {
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, fixture.database.rdsSecretJson()
+                .replace("\"host\":\"" + fixture.database.host() + "\"", "\"host\":\"db.skylift.invalid\""));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageStartingWith("[DATABASE_UNKNOWN_HOST] The database host of db.skylift.invalid")
+                .hasMessageContaining("check the secret's 'host'");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("not retried").isLessThan(3_000);
+    }
+
+    @Test
+    void refused_credentials_are_reported_with_their_code_after_one_fresh_read_of_the_secret() {
+        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, fixture.database.rdsSecretJson()
+                .replace("\"password\":\"" + fixture.database.password() + "\"", "\"password\":\"wrong-one\""));
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageStartingWith("[DATABASE_AUTHENTICATION] The database")
+                .hasMessageContaining("refused user '" + fixture.database.username() + "'");
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.DB_SECRET)).as("read again once").isEqualTo(2);
+    }
+
+    @Test
     void no_connection_is_left_open_once_the_invocation_ends() {
         MigratorHandler handler = fixture.handler();
         invokeJson(handler, "{}");

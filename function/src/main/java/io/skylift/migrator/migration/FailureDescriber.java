@@ -25,11 +25,15 @@ final class FailureDescriber {
     static final String LOCK_TIMEOUT_STATE = "55P03";
     /** Flyway's documentation and support links, e.g. {@code https://rd.gt/3AbCdEf}; the database's own text is kept. */
     private static final Pattern FLYWAY_LINK = Pattern.compile(
-            "\\s*\\(?(?:see |visit |check )?https?://(?:rd\\.gt|(?:www\\.)?flywaydb\\.org|documentation\\.red-gate\\.com"
-                    + "|(?:www\\.)?red-gate\\.com)\\S*\\)?", Pattern.CASE_INSENSITIVE);
+            "\\s*\\(?https?://(?:rd\\.gt|(?:www\\.)?flywaydb\\.org|documentation\\.red-gate\\.com"
+                    + "|(?:www\\.)?red-gate\\.com)[^\\s)]*?(?=[.,;:]?(?:\\s|\\)|$))\\)?", Pattern.CASE_INSENSITIVE);
+    /** What a removed link leaves of its sentence: "See for details." */
+    private static final Pattern DANGLING_REFERENCE = Pattern.compile(
+            "\\s*\\bsee\\s*(?:for\\s+(?:more\\s+)?(?:details|information)\\s*)?\\.", Pattern.CASE_INSENSITIVE);
     private static final Pattern MISSING_PLACEHOLDER =
             Pattern.compile("No value provided for placeholder:?\\s*(\\$\\{[^}]+})", Pattern.CASE_INSENSITIVE);
     private static final int MAX_LENGTH = 900;
+    private static final String SCRAM_SUFFIX = "_SCRAM";
 
     private final Function<String, List<String>> scriptsUsing;
 
@@ -49,10 +53,14 @@ final class FailureDescriber {
         if (placeholder.find()) {
             String name = placeholder.group(1);
             List<String> scripts = scriptsUsing.apply(name);
+            String bare = name.substring(2, name.length() - 1).toUpperCase(Locale.ROOT);
+            // <name>_scram is the SCRAM verifier offered beside every placeholder secret <name>.
+            String fix = bare.endsWith(SCRAM_SUFFIX) ? "set PLACEHOLDER_SECRET_"
+                    + bare.substring(0, bare.length() - SCRAM_SUFFIX.length()) + "=<secret ARN>[#<json key>] (its SCRAM "
+                    + "verifier fills " + name + ")"
+                    : "set FLYWAY_PLACEHOLDERS_" + bare + " or PLACEHOLDER_SECRET_" + bare + "=<secret ARN>[#<json key>]";
             return new MigrationFailedException(ErrorCode.MIGRATION_INVALID, "Placeholder " + name + " has no value"
-                    + (scripts.isEmpty() ? "" : " (used in " + String.join(", ", scripts) + ")") + ": set FLYWAY_PLACEHOLDERS_"
-                    + name.substring(2, name.length() - 1).toUpperCase(Locale.ROOT) + " or PLACEHOLDER_SECRET_"
-                    + name.substring(2, name.length() - 1).toUpperCase(Locale.ROOT) + "=<secret ARN>[#<json key>]");
+                    + (scripts.isEmpty() ? "" : " (used in " + String.join(", ", scripts) + ")") + ": " + fix);
         }
         if (failure instanceof FlywayException flyway) {
             var flywayCode = flyway.getErrorCode();
@@ -174,7 +182,8 @@ final class FailureDescriber {
         }
         StringBuilder out = new StringBuilder();
         for (String line : message.split("\\R")) {
-            String text = FLYWAY_LINK.matcher(line).replaceAll("").strip();
+            String text = FLYWAY_LINK.matcher(line).replaceAll("");
+            text = DANGLING_REFERENCE.matcher(text).replaceAll("").strip().replaceAll(":$", ".");
             if (text.isEmpty() || text.matches("-{3,}.*")) {
                 continue;
             }

@@ -80,6 +80,7 @@ public final class MigrationRunner {
         FailureDescriber describer = new FailureDescriber(text -> scriptsUsing(flyway, text));
         MigrationReport report;
         try {
+            JavaMigrationCheck.check(flyway.getConfiguration().getLocations(), MigrationRunner.class.getClassLoader());
             report = switch (request.command()) {
                 case MIGRATE -> migrate(flyway, describer, lockRetry);
                 case INFO -> info(flyway, Command.INFO, List.of());

@@ -22,6 +22,9 @@ class SettingsTest {
         assertThat(settings.defaultLocation()).isEqualTo("filesystem:/opt/app/migrations");
         assertThat(settings.deadlineMargin()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.connectRetryWindow()).as("Aurora resumes in 15-30 s").isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.lockRetries()).isEqualTo(5);
         assertThat(settings.functionName()).isEqualTo("local");
         assertThat(settings.secretCacheTtl()).as("secrets are cached minutes, not forever").isEqualTo(Duration.ofMinutes(5));
     }
@@ -35,6 +38,23 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
                 "SECRET_CACHE_TTL_SECONDS", "-1"))).hasMessageContaining("SECRET_CACHE_TTL_SECONDS is '-1'")
                 .hasMessageContaining("0 or more");
+    }
+
+    @Test
+    void lock_and_connection_retry_settings_are_read_and_checked() {
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_LOCK_TIMEOUT_MS", "2500", "DB_LOCK_RETRIES", "0", "DB_CONNECT_RETRY_WINDOW_SECONDS", "30"));
+        assertThat(settings.lockTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(settings.lockRetries()).isZero();
+        assertThat(settings.connectRetryWindow()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_LOCK_TIMEOUT_MS", "0"))).hasMessage("DB_LOCK_TIMEOUT_MS is '0': it must be a whole number from 1 "
+                + "to 3600000");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_LOCK_RETRIES", "many"))).hasMessage("DB_LOCK_RETRIES is 'many': it must be a whole number from 0 "
+                + "to 100");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_CONNECT_RETRY_WINDOW_SECONDS", "2m"))).hasMessageContaining("DB_CONNECT_RETRY_WINDOW_SECONDS is '2m'");
     }
 
     @Test
