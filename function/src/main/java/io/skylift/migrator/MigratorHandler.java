@@ -165,6 +165,11 @@ public final class MigratorHandler implements RequestStreamHandler {
     private Failure classify(Throwable failure) {
         Redactor redactor = redactor();
         if (failure instanceof MigratorException known) {
+            if (known.code() == ErrorCode.UNEXPECTED && known.getCause() != null) {
+                StringWriter trace = new StringWriter();
+                known.getCause().printStackTrace(new PrintWriter(trace));
+                LOG.error("Unexpected failure: {}", redactor.redact(trace.toString()));
+            }
             return new Failure(known.code(), redactor.redact(known.getMessage()));
         }
         StringWriter trace = new StringWriter();

@@ -15,6 +15,11 @@ public final class MigrationFailedException extends MigratorException {
         super(checked(code), message, null);
     }
 
+    /** @param cause kept for the log of an unexpected failure (which redacts it); never shown to callers */
+    public MigrationFailedException(ErrorCode code, String message, Throwable cause) {
+        super(checked(code), message, cause);
+    }
+
     private static ErrorCode checked(ErrorCode code) {
         if (!CODES.contains(code)) {
             throw new IllegalArgumentException(code + " is not a migration failure");

@@ -72,7 +72,7 @@ final class FailureDescriber {
         }
         return new MigrationFailedException(ErrorCode.UNEXPECTED, limit("Unexpected "
                 + failure.getClass().getSimpleName() + ": " + orNoMessage(message, failure)
-                + " (the function's log has the cause chain)"));
+                + " (the function's log has the cause chain)"), failure);
     }
 
     /**

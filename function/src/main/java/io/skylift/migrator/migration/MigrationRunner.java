@@ -93,11 +93,7 @@ public final class MigrationRunner {
         } catch (FlywayValidateException e) {
             throw validationFailure(flyway, e, describer);
         } catch (RuntimeException e) {
-            MigrationFailedException failure = describer.describe(e);
-            if (failure.code() == io.skylift.migrator.failure.ErrorCode.UNEXPECTED) {
-                LOG.error("Unexpected failure of {}: {}", request.command().wireName(), causeChain(e));
-            }
-            throw failure;
+            throw describer.describe(e);
         }
         return report.withDuration((System.nanoTime() - start) / 1_000_000);
     }
@@ -259,15 +255,5 @@ public final class MigrationRunner {
             }
         }
         return scripts;
-    }
-
-    /** Every cause's class and message, for the log (the caller redacts it). */
-    static String causeChain(Throwable failure) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            chain.append(chain.isEmpty() ? "" : " <- caused by ").append(t.getClass().getName()).append(": ")
-                    .append(t.getMessage());
-        }
-        return chain.toString();
     }
 }
