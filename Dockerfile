@@ -1,23 +1,17 @@
-# The migrator's container image: the function, its runtime dependencies, the SQL migrations of this commit, and a
-# JDK 25 AOT cache of the classes a deploy loads. Build from the repository root: docker build -t skylift-migrator .
+# The migrator's container image: the function, its runtime dependencies, the SQL migrations, and a JDK 25 AOT cache
+# of the classes a deploy loads.
+#
+# One way to build it, for this repository's app and for adopters alike: its build context is the function as Maven
+# built it (./mvnw -B -q -pl image -am -Dmaven.test.skip=true package), at the paths below, and a folder migrations/.
+# The skylift-construct artifact carries this file and those build outputs, and stages them with the caller's
+# migrations as the image asset (io.skylift.construct.MigratorImage): `cdk synth` prepares the context, `cdk deploy`
+# or the pipeline's asset step builds it. By hand, after that Maven command: docker build -t skylift-migrator .
 
-# The build stage makes platform-independent classes and jars: run it natively even for an arm64 image.
-FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/maven:3.9.11-eclipse-temurin-25 AS build
-WORKDIR /build
-COPY pom.xml ./
-COPY infra/pom.xml infra/
-COPY lint/pom.xml lint/
-COPY testkit/pom.xml testkit/
-COPY function/pom.xml function/
-COPY image/pom.xml image/
-COPY lint/src/main lint/src/main
-COPY testkit/src/main testkit/src/main
-COPY function/src/main function/src/main
-COPY image/src/main image/src/main
-# function/target: skylift-function.jar and its runtime jars (dependency/, the lint module's jar among them);
-# image/target/training: the training run and what it needs, for the training stage only. -am builds the lint module
-# first; its verify-phase lint of migrations/ does not run here: what reaches the image already passed the build.
-RUN mvn -B -q -pl image -am -Dmaven.test.skip=true package
+# The build outputs, platform-independent classes and jars, under /build as the later stages expect them.
+FROM scratch AS build
+COPY function/target/dependency /build/function/target/dependency
+COPY function/target/skylift-function.jar /build/function/target/skylift-function.jar
+COPY image/target/training /build/image/target/training
 
 # The function as Lambda runs it. The bootstrap (the entry point) puts lib/*.jar on the JVM's class path.
 FROM public.ecr.aws/lambda/java:25.2026.07.17.13 AS function

@@ -89,20 +89,26 @@ class DockerfileTest {
             }
             String source = copy.group(3);
             if (copy.group(2) == null) {
-                if (!Files.exists(ROOT.resolve(source))) {
+                // From the build context: a file of the repository, or an output of one of its modules (the build
+                // stage takes what Maven built, which is not there yet while this module's tests run, before package).
+                if (!Files.exists(ROOT.resolve(source)) && !isModuleOutput(source)) {
                     missing.add(line);
                 }
             } else if (copy.group(2).equals("build")) {
-                // The build stage's outputs, under its WORKDIR /build (the repository root): made by a module of
-                // this build, in its target/ (not there yet while this module's tests run, before package).
-                String[] path = source.replaceFirst("^/build/", "").split("/");
-                if (path.length < 3 || !path[1].equals("target") || !Files.isRegularFile(ROOT.resolve(path[0])
-                        .resolve("pom.xml"))) {
+                // The build stage's outputs, under /build as in the repository: made by a module of this build.
+                if (!isModuleOutput(source.replaceFirst("^/build/", ""))) {
                     missing.add(line);
                 }
             }
         }
         assertThat(missing).as("COPY sources that do not exist").isEmpty();
+    }
+
+    /** {@code <module>/target/<something>} of a module of this build. */
+    private static boolean isModuleOutput(String path) {
+        String[] parts = path.split("/");
+        return parts.length >= 3 && parts[1].equals("target") && Files.isRegularFile(ROOT.resolve(parts[0])
+                .resolve("pom.xml"));
     }
 
     @Test

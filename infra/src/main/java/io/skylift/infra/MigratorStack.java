@@ -3,18 +3,21 @@ package io.skylift.infra;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import io.skylift.infra.database.Database;
-import io.skylift.infra.migrator.AlarmTopic;
-import io.skylift.infra.migrator.Migrator;
-import io.skylift.infra.migrator.MigratorMonitoring;
-import io.skylift.infra.migrator.SchemaMigration;
+import io.skylift.construct.MigratorMonitoring;
+import io.skylift.construct.PlaceholderSecret;
+import io.skylift.construct.SchemaMigrator;
+import io.skylift.construct.SchemaMigratorProps;
+import io.skylift.infra.monitoring.AlarmTopic;
 import io.skylift.infra.network.Network;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Permission;
 import software.constructs.Construct;
 import software.constructs.IDependable;
 
@@ -42,9 +45,7 @@ public final class MigratorStack extends Stack {
     /** Output: the SNS topic the migrator's alarms notify. */
     public static final String OUTPUT_ALARM_TOPIC_ARN = "AlarmTopicArn";
 
-    private final Migrator migrator;
-    private final SchemaMigration migration;
-    private final MigratorMonitoring monitoring;
+    private final SchemaMigrator migrator;
     private final CfnOutput migratorArnOutput;
 
     public MigratorStack(Construct scope, String id, StageStackProps props, DataStack data) {
@@ -61,45 +62,46 @@ public final class MigratorStack extends Stack {
 
         Duration timeout = Duration.minutes(settings.migrator().timeoutMinutes());
         String functionName = functionName(settings, stage);
-        migrator = new Migrator(this, "Migrator", Migrator.Props.builder()
+        AlarmTopic alarmTopic = new AlarmTopic(this, "AlarmTopic", functionName + "-alarms");
+        migrator = new SchemaMigrator(this, "Migrator", SchemaMigratorProps.builder()
                 .vpc(network.getVpc())
-                .subnets(network.getWorkloadSubnets())
-                .functionName(functionName)
-                .imageDirectory(props.imageDirectory())
+                .vpcSubnets(network.getWorkloadSubnets())
+                .database(database.getCluster())
+                .databasePort(Database.PORT)
                 .databaseSecret(database.getMasterSecret())
-                .appSecret(database.getAppSecret())
+                .migrationsDirectory(props.migrationsDirectory().toString())
+                // V4__create_app_role.sql sets the application role's password from the application secret.
+                .placeholderSecrets(Map.of("app_password",
+                        PlaceholderSecret.fromSecret(database.getAppSecret(), "password")))
+                .functionName(functionName)
                 .architecture("x86_64".equals(settings.migrator().architecture()) ? Architecture.X86_64
                         : Architecture.ARM_64)
                 .timeout(timeout)
-                .memoryMb(settings.migrator().memoryMb())
+                .memorySize(settings.migrator().memoryMb())
                 .logRetention(settings.migrator().logRetention())
-                .invokingAccount(settings.isCrossAccount(stage) ? settings.pipeline().account() : Optional.empty())
+                .alarmTopic(alarmTopic.getTopic())
+                .dashboardName(functionName)
+                .deployId(settings.deployId().toString())
+                // Everything the migration needs from the data stack (CDK makes it the stack dependency above); the
+                // construct adds its function, permissions, log group and ingress rules.
+                .dependsOn(List.<IDependable>of(database.getCluster(), database.getWriter(), database.getAppSecret(),
+                        network.getVpc()))
                 .build());
-        migrator.allowTo("DatabaseIngress", database.getCluster(), Database.PORT, "PostgreSQL from the migrator");
         migrator.allowTo("SecretsManagerIngress", network.getSecretsManagerEndpoint(), 443,
                 "Secrets Manager (HTTPS) from the migrator");
+        // A stage in another account is checked by the pipeline's post-deploy step, which runs in the pipeline's
+        // account: that account may invoke this function (and nothing else here).
+        if (settings.isCrossAccount(stage)) {
+            migrator.getFunction().addPermission("PipelineInvoke", Permission.builder()
+                    .principal(new AccountPrincipal(settings.pipeline().account().orElseThrow()))
+                    .action("lambda:InvokeFunction")
+                    .build());
+        }
+        MigratorMonitoring monitoring = migrator.getMonitoring();
 
-        AlarmTopic alarmTopic = new AlarmTopic(this, "AlarmTopic", functionName + "-alarms");
-        monitoring = new MigratorMonitoring(this, "Monitoring", MigratorMonitoring.Props.builder()
-                .function(migrator.getFunction())
-                .dashboardName(functionName)
-                .alarmTopic(alarmTopic.getTopic())
-                .build());
-
-        // Everything a migration needs: the cluster and its writer, the secrets, the endpoints (data stack, which
-        // CDK turns into the stack dependency above), and in this stack the function with its permissions,
-        // its log group and its ingress rules (all under the Migrator construct).
-        migration = new SchemaMigration(this, "SchemaMigration", SchemaMigration.Props.builder()
-                .function(migrator.getFunction())
-                .functionTimeout(timeout)
-                .deployId(settings.deployId())
-                .dependsOn(List.<IDependable>of(database.getCluster(), database.getWriter(), database.getAppSecret(),
-                        network.getVpc(), migrator))
-                .build());
-
-        output(OUTPUT_SCHEMA_VERSION, migration.getSchemaVersion(),
+        output(OUTPUT_SCHEMA_VERSION, migrator.getSchemaVersion(),
                 "Schema version after this deploy's migration ('none' for an empty database)");
-        output(OUTPUT_MIGRATIONS_APPLIED, migration.getMigrationsApplied(),
+        output(OUTPUT_MIGRATIONS_APPLIED, migrator.getMigrationsApplied(),
                 "Migrations this deploy applied (0 when the schema was already current)");
         migratorArnOutput = output(OUTPUT_MIGRATOR_ARN, migrator.getFunction().getFunctionArn(),
                 "The migrator: aws lambda invoke --function-name <this> --payload '{\"command\":\"info\"}' ...");
@@ -112,19 +114,9 @@ public final class MigratorStack extends Stack {
                 "SNS topic of the migrator's alarms: aws sns subscribe --topic-arn <this> --protocol email ...");
     }
 
-    /** The migrator. */
-    public Migrator getMigrator() {
+    /** The migrator: function, custom resource, alarms and dashboard. */
+    public SchemaMigrator getMigrator() {
         return migrator;
-    }
-
-    /** The custom resource. */
-    public SchemaMigration getMigration() {
-        return migration;
-    }
-
-    /** The alarms and the dashboard. */
-    public MigratorMonitoring getMonitoring() {
-        return monitoring;
     }
 
     /** The output holding the migrator's ARN, for the pipeline's post-deploy step. */

@@ -21,11 +21,12 @@ public final class SkyliftStage extends Stage {
      * @param id             construct id, also the prefix of the stage's artifacts: {@code Dev}, {@code Prod}
      * @param settings       all settings
      * @param stage          this stage's settings
-     * @param imageDirectory the directory holding the migrator's {@code Dockerfile}
+     * @param migrationsDirectory the folder of Flyway migrations baked into the migrator's image
      */
-    public SkyliftStage(Construct scope, String id, SkyliftSettings settings, StageSettings stage, Path imageDirectory) {
+    public SkyliftStage(Construct scope, String id, SkyliftSettings settings, StageSettings stage,
+            Path migrationsDirectory) {
         super(scope, id);
-        StageStackProps props = new StageStackProps(settings, stage, imageDirectory);
+        StageStackProps props = new StageStackProps(settings, stage, migrationsDirectory);
         // Here, not later: the pipeline synthesizes the stage as soon as it is added.
         NagChecks.apply(this);
         data = new DataStack(this, "Data", props);

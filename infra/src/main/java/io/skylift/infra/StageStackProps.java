@@ -13,14 +13,14 @@ import software.amazon.awscdk.StackProps;
  *
  * @param settings       all settings
  * @param stage          the stage the stacks belong to
- * @param imageDirectory the directory holding the migrator's {@code Dockerfile}
+ * @param migrationsDirectory the folder of Flyway migrations baked into the migrator's image
  */
-public record StageStackProps(SkyliftSettings settings, StageSettings stage, Path imageDirectory) {
+public record StageStackProps(SkyliftSettings settings, StageSettings stage, Path migrationsDirectory) {
 
     public StageStackProps {
         Objects.requireNonNull(settings, "settings must not be null");
         Objects.requireNonNull(stage, "stage must not be null");
-        Objects.requireNonNull(imageDirectory, "imageDirectory must not be null");
+        Objects.requireNonNull(migrationsDirectory, "migrationsDirectory must not be null");
     }
 
     /**

@@ -14,12 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 class RepositoryFilesTest {
 
     @Test
-    void cdkJsonRunsTheInfraModuleThroughTheMavenWrapper() throws IOException {
+    void cdkJsonBuildsTheConstructAndRunsTheInfraModuleThroughTheMavenWrapper() throws IOException {
         Map<String, Object> cdkJson = TestApps.readJson(TestApps.ROOT.resolve("cdk.json"));
-        // "sh ./mvnw": a source artifact unzipped by CodePipeline may have lost the executable bit.
-        assertThat(String.valueOf(cdkJson.get("app"))).startsWith("sh ./mvnw ").contains("infra/pom.xml", "exec:java");
-        assertThat(Files.readString(TestApps.ROOT.resolve("infra/pom.xml")))
-                .contains("<mainClass>" + SkyliftApp.class.getName() + "</mainClass>");
+        // "sh ./mvnw": a source artifact unzipped by CodePipeline may have lost the executable bit. "-am package": the
+        // construct must carry the function's classes and jars, which its image is built from.
+        assertThat(String.valueOf(cdkJson.get("app"))).startsWith("sh ./mvnw ").contains("-P synth", "-pl infra -am",
+                "package");
+        String pom = Files.readString(TestApps.ROOT.resolve("infra/pom.xml"));
+        assertThat(pom).contains("<mainClass>" + SkyliftApp.class.getName() + "</mainClass>", "<id>synth</id>",
+                "<goal>java</goal>");
     }
 
     @Test
@@ -40,7 +43,7 @@ class RepositoryFilesTest {
     @Test
     void theRootIsFoundFromTheInfraModule() {
         assertThat(RepositoryRoot.find(TestApps.ROOT.resolve("infra"))).isEqualTo(TestApps.ROOT);
-        assertThat(TestApps.ROOT.resolve("Dockerfile")).isRegularFile();
+        assertThat(TestApps.ROOT.resolve("migrations")).isDirectory();
     }
 
     @Test

@@ -283,7 +283,8 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMigratorsImageIsTheRepositorysDockerfileWithoutBuildOutputs() {
+    void theMigratorsImageIsBuiltTheConstructsWayFromTheRepositorysDockerfileFunctionAndMigrations()
+            throws java.io.IOException {
         Map<String, Object> function = devMigrator.findResources("AWS::Lambda::Function").values().iterator().next();
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) function.get("Metadata");
@@ -291,12 +292,22 @@ class SkyliftStageTest {
                 .containsEntry("aws:asset:property", "Code.ImageUri");
         Path staged = outdir.resolve("assembly-SkyliftPipeline-Dev").resolve((String) metadata.get("aws:asset:path"))
                 .normalize();
-        assertThat(staged.resolve("Dockerfile")).exists();
-        assertThat(staged.resolve("migrations")).isDirectory();
-        assertThat(staged.resolve("infra/target")).doesNotExist();
-        assertThat(staged.resolve("function/target")).doesNotExist();
-        assertThat(staged.resolve("node_modules")).doesNotExist();
-        assertThat(staged.resolve(".git")).doesNotExist();
+        // One way to build the image: the context the construct stages, for our app as for adopters.
+        assertThat(staged.resolve("Dockerfile")).hasSameTextualContentAs(TestApps.ROOT.resolve("Dockerfile"));
+        try (var files = java.nio.file.Files.list(TestApps.ROOT.resolve("migrations"))) {
+            for (Path migration : files.toList()) {
+                assertThat(staged.resolve("migrations").resolve(migration.getFileName().toString()))
+                        .hasSameBinaryContentAs(migration);
+            }
+        }
+        assertThat(staged.resolve("function/target/skylift-function.jar")).isRegularFile();
+        assertThat(staged.resolve("function/target/dependency")).isDirectoryContaining("glob:**/flyway-core-*.jar");
+        assertThat(staged.resolve("function/src/main/lambda/bootstrap")).isExecutable();
+        assertThat(staged.resolve("image/target/training")).isDirectoryContaining("glob:**/*.jar");
+        try (var top = java.nio.file.Files.list(staged)) {
+            assertThat(top.map(p -> p.getFileName().toString()).sorted().toList()).as("the context, nothing else")
+                    .containsExactly("Dockerfile", "function", "image", "migrations");
+        }
         Map<String, Object> assets = TestApps.readJson(outdir.resolve("assembly-SkyliftPipeline-Dev")
                 .resolve(app.migrator("dev").getArtifactId() + ".assets.json"));
         assertThat(assets.get("dockerImages").toString()).contains("platform=linux/arm64");
@@ -389,8 +400,8 @@ class SkyliftStageTest {
         String invocationLog = java.nio.file.Files.readString(TestApps.ROOT.resolve(
                 "function/src/main/java/io/skylift/migrator/observability/InvocationLog.java"));
         assertThat(invocationLog).as("the function's embedded metrics")
-                .contains("NAMESPACE = \"" + io.skylift.infra.migrator.MigratorMonitoring.NAMESPACE + "\"")
-                .contains("metric(\"" + io.skylift.infra.migrator.MigratorMonitoring.MIGRATION_FAILED + "\"")
+                .contains("NAMESPACE = \"" + io.skylift.construct.MigratorMonitoring.NAMESPACE + "\"")
+                .contains("metric(\"" + io.skylift.construct.MigratorMonitoring.MIGRATION_FAILED + "\"")
                 .contains("List.of(List.of(\"FunctionName\"))");
     }
 

@@ -1,6 +1,6 @@
 package io.skylift.infra.config;
 
-import io.skylift.infra.migrator.Migrator;
+import io.skylift.construct.SchemaMigratorProps;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,9 +11,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * Settings of the migrator function.
  *
  * @param architecture     {@code arm64} or {@code x86_64}; default {@value #DEFAULT_ARCHITECTURE}
- * @param timeoutMinutes   Lambda timeout, 1 to 15 minutes; default {@value Migrator.Props#DEFAULT_TIMEOUT_MINUTES}.
+ * @param timeoutMinutes   Lambda timeout, 1 to 15 minutes; default {@value SchemaMigratorProps#DEFAULT_TIMEOUT_MINUTES}.
  *                         The function answers CloudFormation 15 s before it (its watchdog margin)
- * @param memoryMb         Lambda memory, 512 to 10240 MB; default {@value Migrator.Props#DEFAULT_MEMORY_MB}
+ * @param memoryMb         Lambda memory, 512 to 10240 MB; default {@value SchemaMigratorProps#DEFAULT_MEMORY_MB}
  * @param logRetentionDays days the function's, the database's and the flow logs keep events; default
  *                         {@value #DEFAULT_LOG_RETENTION_DAYS}; one of the values CloudWatch Logs accepts
  */
@@ -60,8 +60,8 @@ public record MigratorSettings(String architecture, int timeoutMinutes, int memo
                 context.oneOf("architecture", DEFAULT_ARCHITECTURE, List.of("arm64", "x86_64")),
                 // At least a minute, so the time left after the 15 s watchdog margin can run a migration;
                 // at most Lambda's own ceiling.
-                context.integer("migratorTimeoutMinutes", Migrator.Props.DEFAULT_TIMEOUT_MINUTES, 1, 15),
-                context.integer("migratorMemoryMb", Migrator.Props.DEFAULT_MEMORY_MB, 512, 10240),
+                context.integer("migratorTimeoutMinutes", SchemaMigratorProps.DEFAULT_TIMEOUT_MINUTES, 1, 15),
+                context.integer("migratorMemoryMb", SchemaMigratorProps.DEFAULT_MEMORY_MB, 512, 10240),
                 context.integer("logRetentionDays", DEFAULT_LOG_RETENTION_DAYS, 1, 3653));
     }
 }

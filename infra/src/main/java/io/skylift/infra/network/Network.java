@@ -1,5 +1,6 @@
 package io.skylift.infra.network;
 
+import io.skylift.construct.MigratorEndpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,11 +8,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
-import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
-import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
-import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
-import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -75,18 +72,8 @@ public final class Network extends Construct {
                         .build()))
                 .build();
 
-        vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
-                .service(GatewayVpcEndpointAwsService.S3)
-                .subnets(List.of(workloadSubnets))
-                .build());
-
-        secretsManagerEndpoint = vpc.addInterfaceEndpoint("SecretsManager", InterfaceVpcEndpointOptions.builder()
-                .service(InterfaceVpcEndpointAwsService.SECRETS_MANAGER)
-                .subnets(workloadSubnets)
-                .privateDnsEnabled(true)
-                // Not open to the whole VPC: only callers allowed through its connections.
-                .open(false)
-                .build());
+        // The construct's opt-in helper, so both endpoints are made one way (the same children of the VPC as ever).
+        secretsManagerEndpoint = MigratorEndpoints.addTo(vpc, workloadSubnets).getSecretsManagerEndpoint();
     }
 
     /** The VPC. */

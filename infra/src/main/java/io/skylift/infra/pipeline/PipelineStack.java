@@ -84,7 +84,7 @@ public final class PipelineStack extends Stack {
 
         for (StageSettings stageSettings : settings.stages()) {
             SkyliftStage stage = new SkyliftStage(this, stageSettings.displayName(), settings, stageSettings,
-                    props.repositoryRoot());
+                    props.repositoryRoot().resolve("migrations"));
             stages.add(stage);
             List<Step> pre = stageSettings.name().equals("dev") ? List.of()
                     : List.of(ManualApprovalStep.Builder.create("Promote" + stageSettings.displayName())
@@ -140,16 +140,26 @@ public final class PipelineStack extends Stack {
                 .build());
     }
 
+    /**
+     * The JDK the synth builds the function with (its release is 25; CodeBuild's images offer Corretto 21): the JDK of
+     * the Maven image the image build used before the construct staged prebuilt jars, copied out of the image.
+     */
+    static final String SYNTH_JDK_IMAGE = "public.ecr.aws/docker/library/maven:3.9.11-eclipse-temurin-25";
+
     private static CodeBuildStep synthStep(CodePipelineSource source) {
         return CodeBuildStep.Builder.create("Synth")
                 .input(source)
-                // cdk.json's app runs the infra module through the Maven wrapper: Java 21 and Node are all it needs.
+                // cdk.json's app builds the function and the construct that carries it (JDK 25), then runs the infra
+                // module (Java 21) through the Maven wrapper; the CLI needs Node.
                 .partialBuildSpec(BuildSpec.fromObject(Map.of(
-                        "phases", Map.of("install", Map.of("runtime-versions", Map.of(
-                                "java", "corretto21",
-                                "nodejs", "20"))),
+                        "phases", Map.of("install", Map.of("runtime-versions", Map.of("nodejs", "20"))),
                         "cache", Map.of("paths", List.of("/root/.m2/**/*", "/root/.npm/**/*")))))
-                .commands(List.of("npm ci", "npx cdk synth"))
+                .commands(List.of(
+                        "docker create --name skylift-jdk " + SYNTH_JDK_IMAGE,
+                        "docker cp skylift-jdk:/opt/java/openjdk /opt/jdk-25 && docker rm skylift-jdk",
+                        "export JAVA_HOME=/opt/jdk-25 PATH=/opt/jdk-25/bin:$PATH",
+                        "npm ci",
+                        "npx cdk synth"))
                 .primaryOutputDirectory("cdk.out")
                 .build();
     }
@@ -172,7 +182,7 @@ public final class PipelineStack extends Stack {
      * Pipeline stack properties.
      *
      * @param settings       all settings
-     * @param repositoryRoot the repository root: the migrator's image directory and the home of package.json
+     * @param repositoryRoot the repository root: home of {@code migrations/} and of package.json
      */
     public record Props(SkyliftSettings settings, Path repositoryRoot) {
         public Props {

@@ -67,10 +67,11 @@ class PipelineStackTest {
     }
 
     @Test
-    void synthBuildsWithJava21AndThePinnedCdkCliWithDockerEnabled() {
+    void synthBuildsWithJdk25AndThePinnedCdkCliWithDockerEnabled() {
         Map<String, Object> project = project("Pipeline/Build/Synth/CdkBuildProject");
         String buildSpec = buildSpec(project);
-        assertThat(buildSpec).contains("\"npm ci\",\n        \"npx cdk synth\"", "\"java\": \"corretto21\"",
+        assertThat(buildSpec).contains("docker create --name skylift-jdk " + PipelineStack.SYNTH_JDK_IMAGE,
+                "\"export JAVA_HOME=/opt/jdk-25 PATH=/opt/jdk-25/bin:$PATH\",\n        \"npm ci\",\n        \"npx cdk synth\"",
                 "\"base-directory\": \"cdk.out\"");
         assertThat(environment(project)).containsEntry("PrivilegedMode", true);
     }

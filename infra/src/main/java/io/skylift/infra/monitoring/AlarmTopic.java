@@ -1,4 +1,4 @@
-package io.skylift.infra.migrator;
+package io.skylift.infra.monitoring;
 
 import java.util.List;
 import java.util.Map;

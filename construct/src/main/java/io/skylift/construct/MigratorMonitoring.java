@@ -1,4 +1,4 @@
-package io.skylift.infra.migrator;
+package io.skylift.construct;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,6 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.IFunction;
-import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 /**
@@ -29,9 +28,10 @@ import software.constructs.Construct;
  *       answers FAILED and returns normally, so Lambda counts no error.</li>
  *   <li>{@code Errors}: Lambda's own count, for failed direct invocations and crashes.</li>
  * </ul>
- * Both notify the alarm topic; the dashboard shows their state beside invocations, durations and migrations.
+ * Both notify the alarm topic when one is given; the dashboard shows their state beside invocations, durations and
+ * migrations.
  */
-public final class MigratorMonitoring extends Construct {
+public class MigratorMonitoring extends Construct {
 
     /** Namespace of the function's embedded metrics (the function's {@code InvocationLog.NAMESPACE}). */
     public static final String NAMESPACE = "Skylift";
@@ -45,11 +45,10 @@ public final class MigratorMonitoring extends Construct {
     private final Alarm migrationFailedAlarm;
     private final Dashboard dashboard;
 
-    public MigratorMonitoring(Construct scope, String id, Props props) {
+    public MigratorMonitoring(Construct scope, String id, MigratorMonitoringProps props) {
         super(scope, id);
         Objects.requireNonNull(props, "props must not be null");
-        IFunction function = props.function();
-        SnsAction notify = new SnsAction(props.alarmTopic());
+        IFunction function = props.getFunction();
 
         // Every failure is worth a look: a failed migration is a failed deploy, pipeline run or operator command.
         migrationFailedAlarm = Alarm.Builder.create(this, MIGRATION_FAILED)
@@ -71,12 +70,15 @@ public final class MigratorMonitoring extends Construct {
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
-        for (Alarm alarm : List.of(migrationFailedAlarm, errorAlarm)) {
-            alarm.addAlarmAction(notify);
+        if (props.getAlarmTopic() != null) {
+            SnsAction notify = new SnsAction(props.getAlarmTopic());
+            for (Alarm alarm : List.of(migrationFailedAlarm, errorAlarm)) {
+                alarm.addAlarmAction(notify);
+            }
         }
 
         dashboard = Dashboard.Builder.create(this, "Dashboard")
-                .dashboardName(props.dashboardName())
+                .dashboardName(props.getDashboardName())
                 .widgets(List.of(
                         List.of(AlarmStatusWidget.Builder.create()
                                 .title("Alarms")
@@ -130,50 +132,4 @@ public final class MigratorMonitoring extends Construct {
                 .build();
     }
 
-    /**
-     * Monitoring properties. All required.
-     *
-     * @param function      the migrator
-     * @param dashboardName name of the dashboard (unique in the account and region)
-     * @param alarmTopic    the topic both alarms notify
-     */
-    public record Props(IFunction function, String dashboardName, ITopic alarmTopic) {
-
-        public Props {
-            Objects.requireNonNull(function, "function must not be null");
-            Objects.requireNonNull(dashboardName, "dashboardName must not be null");
-            Objects.requireNonNull(alarmTopic, "alarmTopic must not be null");
-        }
-
-        /** A builder. */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** Builds {@link Props}. */
-        public static final class Builder {
-            private IFunction function;
-            private String dashboardName;
-            private ITopic alarmTopic;
-
-            public Builder function(IFunction value) {
-                function = value;
-                return this;
-            }
-
-            public Builder dashboardName(String value) {
-                dashboardName = value;
-                return this;
-            }
-
-            public Builder alarmTopic(ITopic value) {
-                alarmTopic = value;
-                return this;
-            }
-
-            public Props build() {
-                return new Props(function, dashboardName, alarmTopic);
-            }
-        }
-    }
 }

@@ -1,0 +1,88 @@
+package io.skylift.construct;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.CustomResource;
+import software.amazon.awscdk.Duration;
+import software.constructs.Construct;
+
+/**
+ * The custom resource that has CloudFormation invoke the migrator on every deploy.
+ *
+ * <p>Its service token is the function itself: the function answers CloudFormation's response URL, with no provider
+ * framework in between. Its {@value #DEPLOY_ID} property is the deploy's time as an ISO-8601 UTC instant
+ * ({@code 2026-11-28T09:15:00Z}): a new value on every deploy makes each deploy an Update, and the order of two values
+ * tells the function that an Update is CloudFormation rolling a failed deploy back (its {@code DeployId} is earlier
+ * than {@code OldResourceProperties.DeployId}), which it answers without migrating.
+ */
+public class SchemaMigration extends Construct {
+
+    /** Resource type shown in CloudFormation's events. */
+    public static final String RESOURCE_TYPE = "Custom::SkyliftSchemaMigration";
+
+    /** The property that changes on every deploy. */
+    public static final String DEPLOY_ID = "DeployId";
+
+    private static final Pattern UTC_INSTANT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+
+    private final CustomResource resource;
+
+    public SchemaMigration(Construct scope, String id, SchemaMigrationProps props) {
+        super(scope, id);
+        Objects.requireNonNull(props, "props must not be null");
+        resource = CustomResource.Builder.create(this, "Resource")
+                .resourceType(RESOURCE_TYPE)
+                .serviceToken(props.getFunction().getFunctionArn())
+                .serviceTimeout(serviceTimeout(props.getFunctionTimeout()))
+                .properties(Map.of(DEPLOY_ID, props.getDeployId()))
+                .build();
+        props.getDependsOn().forEach(resource.getNode()::addDependency);
+    }
+
+    /**
+     * How long CloudFormation waits for the answer: the function's timeout plus the longest an event may wait in
+     * Lambda's queue ({@link SchemaMigrator#MAX_EVENT_AGE_SECONDS}). An event that starts at all then answers while
+     * CloudFormation still waits; a function that never answers fails the stack in minutes, not CloudFormation's hour.
+     */
+    public static Duration serviceTimeout(Duration functionTimeout) {
+        return Duration.seconds(functionTimeout.toSeconds().intValue() + SchemaMigrator.MAX_EVENT_AGE_SECONDS);
+    }
+
+    /**
+     * Parses an ISO-8601 UTC instant written with {@code Z} ({@code 2026-11-28T09:15:00Z}, fractions of a second
+     * allowed). Offsets are refused rather than converted, so the value given is the value in the template.
+     *
+     * @param name what the value is called, for the error message
+     * @throws IllegalArgumentException naming {@code name} and the value when it is not such an instant
+     */
+    public static Instant utcInstant(String value, String name) {
+        String expected = name + " must be an ISO-8601 UTC instant such as 2026-11-28T09:15:00Z, was '" + value + "'";
+        if (value == null || !UTC_INSTANT.matcher(value).matches()) {
+            throw new IllegalArgumentException(expected);
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            // Shaped right but not a date, e.g. month 13 or 25 o'clock.
+            throw new IllegalArgumentException(expected, e);
+        }
+    }
+
+    /** The schema version after the deploy's migration ({@code Fn::GetAtt SchemaVersion}). */
+    public String getSchemaVersion() {
+        return resource.getAttString("SchemaVersion");
+    }
+
+    /** How many migrations the deploy applied ({@code Fn::GetAtt MigrationsApplied}). */
+    public String getMigrationsApplied() {
+        return resource.getAttString("MigrationsApplied");
+    }
+
+    /** The custom resource. */
+    public CustomResource getResource() {
+        return resource;
+    }
+}

@@ -1,0 +1,91 @@
+package io.skylift.construct;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.constructs.IDependable;
+
+/** Properties of {@link SchemaMigration}. Required: {@code function}, {@code functionTimeout}. */
+public final class SchemaMigrationProps {
+
+    private final IFunction function;
+    private final Duration functionTimeout;
+    private final String deployId;
+    private final List<IDependable> dependsOn;
+
+    private SchemaMigrationProps(Builder builder) {
+        function = Objects.requireNonNull(builder.function, "function must not be null");
+        functionTimeout = Objects.requireNonNull(builder.functionTimeout, "functionTimeout must not be null");
+        deployId = SchemaMigration.utcInstant(builder.deployId != null ? builder.deployId
+                : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "deployId").toString();
+        dependsOn = List.copyOf(builder.dependsOn);
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The migrator, the service token. */
+    public IFunction getFunction() {
+        return function;
+    }
+
+    /** The function's timeout, which bounds CloudFormation's wait. */
+    public Duration getFunctionTimeout() {
+        return functionTimeout;
+    }
+
+    /** The deploy's time as an ISO-8601 UTC instant; default the synth time, to the second. */
+    public String getDeployId() {
+        return deployId;
+    }
+
+    /** What must exist before migrating; default nothing beyond the function. */
+    public List<IDependable> getDependsOn() {
+        return dependsOn;
+    }
+
+    /** Builds {@link SchemaMigrationProps}. */
+    public static final class Builder {
+        private IFunction function;
+        private Duration functionTimeout;
+        private String deployId;
+        private final List<IDependable> dependsOn = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The migrator (required). */
+        public Builder function(IFunction value) {
+            function = value;
+            return this;
+        }
+
+        /** The function's timeout (required). */
+        public Builder functionTimeout(Duration value) {
+            functionTimeout = value;
+            return this;
+        }
+
+        /** The deploy's time, {@code 2026-11-28T09:15:00Z}; default the synth time. */
+        public Builder deployId(String value) {
+            deployId = value;
+            return this;
+        }
+
+        /** What must exist before migrating (adds to the list). */
+        public Builder dependsOn(List<? extends IDependable> value) {
+            dependsOn.addAll(Objects.requireNonNull(value, "dependsOn must not be null"));
+            return this;
+        }
+
+        public SchemaMigrationProps build() {
+            return new SchemaMigrationProps(this);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package io.skylift.construct;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.constructs.IDependable;
+
+/**
+ * Properties of {@link SchemaMigrator}. Required: {@code vpc}, {@code database}, {@code databaseSecret},
+ * {@code migrationsDirectory}; every other property has the default its builder method documents. Checked when built:
+ * a message names the property, the value and what is expected.
+ */
+public final class SchemaMigratorProps {
+
+    /** Default Lambda timeout in minutes. */
+    public static final int DEFAULT_TIMEOUT_MINUTES = 10;
+    /** Default Lambda memory in MB. */
+    public static final int DEFAULT_MEMORY_MB = 1024;
+    /** Default database port: PostgreSQL's. */
+    public static final int DEFAULT_DATABASE_PORT = 5432;
+
+    private static final Pattern PLACEHOLDER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+    private final IVpc vpc;
+    private final SubnetSelection vpcSubnets;
+    private final List<ISecurityGroup> securityGroups;
+    private final IConnectable database;
+    private final int databasePort;
+    private final ISecret databaseSecret;
+    private final String migrationsDirectory;
+    private final Map<String, String> placeholders;
+    private final Map<String, PlaceholderSecret> placeholderSecrets;
+    private final String functionName;
+    private final Duration timeout;
+    private final int memorySize;
+    private final Architecture architecture;
+    private final RetentionDays logRetention;
+    private final ITopic alarmTopic;
+    private final String dashboardName;
+    private final String deployId;
+    private final List<IDependable> dependsOn;
+
+    private SchemaMigratorProps(Builder b) {
+        vpc = required(b.vpc, "vpc");
+        vpcSubnets = b.vpcSubnets;
+        securityGroups = b.securityGroups == null ? null : List.copyOf(b.securityGroups);
+        if (securityGroups != null && securityGroups.isEmpty()) {
+            throw new IllegalArgumentException("securityGroups must name at least one security group, or be left unset"
+                    + " (the migrator then gets its own)");
+        }
+        database = required(b.database, "database");
+        databasePort = b.databasePort == null ? DEFAULT_DATABASE_PORT : b.databasePort.intValue();
+        if (databasePort < 1 || databasePort > 65535) {
+            throw new IllegalArgumentException("databasePort must be from 1 to 65535, was " + databasePort);
+        }
+        databaseSecret = required(b.databaseSecret, "databaseSecret");
+        migrationsDirectory = required(b.migrationsDirectory, "migrationsDirectory");
+        placeholders = Map.copyOf(checkedNames(b.placeholders, "placeholders"));
+        placeholderSecrets = Map.copyOf(checkedNames(b.placeholderSecrets, "placeholderSecrets"));
+        functionName = b.functionName;
+        timeout = b.timeout == null ? Duration.minutes(DEFAULT_TIMEOUT_MINUTES) : b.timeout;
+        double seconds = timeout.toSeconds().doubleValue();
+        if (seconds < 60 || seconds > 900) {
+            throw new IllegalArgumentException("timeout must be from 1 to 15 minutes (Lambda's ceiling), was "
+                    + seconds + " s");
+        }
+        memorySize = b.memorySize == null ? DEFAULT_MEMORY_MB : b.memorySize.intValue();
+        if (memorySize < 512 || memorySize > 10240) {
+            throw new IllegalArgumentException("memorySize must be from 512 to 10240 MB (Flyway and the JVM need at"
+                    + " least 512), was " + memorySize);
+        }
+        architecture = b.architecture == null ? Architecture.ARM_64 : b.architecture;
+        logRetention = b.logRetention == null ? RetentionDays.ONE_MONTH : b.logRetention;
+        alarmTopic = b.alarmTopic;
+        dashboardName = b.dashboardName;
+        deployId = b.deployId == null ? null : SchemaMigration.utcInstant(b.deployId, "deployId").toString();
+        dependsOn = List.copyOf(b.dependsOn);
+    }
+
+    private static <T> T required(T value, String name) {
+        return Objects.requireNonNull(value, name + " is required");
+    }
+
+    private static <V> Map<String, V> checkedNames(Map<String, V> map, String property) {
+        for (Map.Entry<String, V> entry : map.entrySet()) {
+            if (!PLACEHOLDER_NAME.matcher(entry.getKey()).matches()) {
+                throw new IllegalArgumentException(property + ": placeholder name '" + entry.getKey()
+                        + "' must start with a letter and hold only letters, digits and _ (it becomes an environment"
+                        + " variable name)");
+            }
+            Objects.requireNonNull(entry.getValue(), property + ": the value of '" + entry.getKey() + "' is null");
+        }
+        return map;
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public IVpc getVpc() {
+        return vpc;
+    }
+
+    /** Null = CDK's default selection for a function (the VPC's private subnets). */
+    public SubnetSelection getVpcSubnets() {
+        return vpcSubnets;
+    }
+
+    /** Null = the migrator creates its own security group. */
+    public List<ISecurityGroup> getSecurityGroups() {
+        return securityGroups;
+    }
+
+    public IConnectable getDatabase() {
+        return database;
+    }
+
+    public int getDatabasePort() {
+        return databasePort;
+    }
+
+    public ISecret getDatabaseSecret() {
+        return databaseSecret;
+    }
+
+    public String getMigrationsDirectory() {
+        return migrationsDirectory;
+    }
+
+    public Map<String, String> getPlaceholders() {
+        return placeholders;
+    }
+
+    public Map<String, PlaceholderSecret> getPlaceholderSecrets() {
+        return placeholderSecrets;
+    }
+
+    /** Null = generated by CloudFormation. */
+    public String getFunctionName() {
+        return functionName;
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public int getMemorySize() {
+        return memorySize;
+    }
+
+    public Architecture getArchitecture() {
+        return architecture;
+    }
+
+    public RetentionDays getLogRetention() {
+        return logRetention;
+    }
+
+    /** Null = alarms without actions. */
+    public ITopic getAlarmTopic() {
+        return alarmTopic;
+    }
+
+    /** Null = generated by CloudFormation. */
+    public String getDashboardName() {
+        return dashboardName;
+    }
+
+    /** Null = the synth time. */
+    public String getDeployId() {
+        return deployId;
+    }
+
+    public List<IDependable> getDependsOn() {
+        return dependsOn;
+    }
+
+    /** Builds {@link SchemaMigratorProps}. */
+    public static final class Builder {
+        private IVpc vpc;
+        private SubnetSelection vpcSubnets;
+        private List<ISecurityGroup> securityGroups;
+        private IConnectable database;
+        private Number databasePort;
+        private ISecret databaseSecret;
+        private String migrationsDirectory;
+        private final Map<String, String> placeholders = new LinkedHashMap<>();
+        private final Map<String, PlaceholderSecret> placeholderSecrets = new LinkedHashMap<>();
+        private String functionName;
+        private Duration timeout;
+        private Number memorySize;
+        private Architecture architecture;
+        private RetentionDays logRetention;
+        private ITopic alarmTopic;
+        private String dashboardName;
+        private String deployId;
+        private final List<IDependable> dependsOn = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The VPC the function runs in (required); the construct creates no VPC, subnet or endpoint. */
+        public Builder vpc(IVpc value) {
+            vpc = value;
+            return this;
+        }
+
+        /** Subnets that reach the database; default CDK's selection for a function (the private subnets). */
+        public Builder vpcSubnets(SubnetSelection value) {
+            vpcSubnets = value;
+            return this;
+        }
+
+        /** The function's security groups; default one of its own, all outbound allowed. */
+        public Builder securityGroups(List<? extends ISecurityGroup> value) {
+            securityGroups = value == null ? null : new ArrayList<>(value);
+            return this;
+        }
+
+        /**
+         * The database as connections (required): a cluster, an imported cluster, or anything with security groups.
+         * Each of its security groups gets an ingress rule admitting the function's on {@code databasePort}.
+         */
+        public Builder database(IConnectable value) {
+            database = value;
+            return this;
+        }
+
+        /** The database's port; default {@value #DEFAULT_DATABASE_PORT}. */
+        public Builder databasePort(Number value) {
+            databasePort = value;
+            return this;
+        }
+
+        /**
+         * The secret the function connects with (required), RDS JSON: {@code username}, {@code password},
+         * {@code host}, {@code port}, {@code dbname}. Read access is granted.
+         */
+        public Builder databaseSecret(ISecret value) {
+            databaseSecret = value;
+            return this;
+        }
+
+        /** The folder of Flyway SQL migrations baked into the image (required). */
+        public Builder migrationsDirectory(String value) {
+            migrationsDirectory = value;
+            return this;
+        }
+
+        /** Plain Flyway placeholders, name to value (visible in the template: nothing secret); default none. */
+        public Builder placeholders(Map<String, String> value) {
+            placeholders.putAll(Objects.requireNonNull(value, "placeholders must not be null"));
+            return this;
+        }
+
+        /** Placeholders read from secrets at run time, name to secret and JSON key (read granted); default none. */
+        public Builder placeholderSecrets(Map<String, PlaceholderSecret> value) {
+            placeholderSecrets.putAll(Objects.requireNonNull(value, "placeholderSecrets must not be null"));
+            return this;
+        }
+
+        /** The function's physical name; default generated. */
+        public Builder functionName(String value) {
+            functionName = value;
+            return this;
+        }
+
+        /** Lambda timeout, 1 to 15 minutes; default {@value #DEFAULT_TIMEOUT_MINUTES} minutes. */
+        public Builder timeout(Duration value) {
+            timeout = value;
+            return this;
+        }
+
+        /** Lambda memory, 512 to 10240 MB; default {@value #DEFAULT_MEMORY_MB}. */
+        public Builder memorySize(Number value) {
+            memorySize = value;
+            return this;
+        }
+
+        /** The function's architecture (the image is built for it); default {@code ARM_64}. */
+        public Builder architecture(Architecture value) {
+            architecture = value;
+            return this;
+        }
+
+        /** Retention of the function's log group; default one month. */
+        public Builder logRetention(RetentionDays value) {
+            logRetention = value;
+            return this;
+        }
+
+        /** The topic the two alarms notify; default none (alarms without actions). */
+        public Builder alarmTopic(ITopic value) {
+            alarmTopic = value;
+            return this;
+        }
+
+        /** The dashboard's name; default generated. */
+        public Builder dashboardName(String value) {
+            dashboardName = value;
+            return this;
+        }
+
+        /** The deploy's time, an ISO-8601 UTC instant such as {@code 2026-11-28T09:15:00Z}; default the synth time. */
+        public Builder deployId(String value) {
+            deployId = value;
+            return this;
+        }
+
+        /** More that the migration must wait for (a cluster's writer, endpoints); default nothing. */
+        public Builder dependsOn(List<? extends IDependable> value) {
+            dependsOn.addAll(Objects.requireNonNull(value, "dependsOn must not be null"));
+            return this;
+        }
+
+        public SchemaMigratorProps build() {
+            return new SchemaMigratorProps(this);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.skylift.construct;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+
+/** Props that cannot work are refused when built, with a message naming the property and the value. */
+class SchemaMigratorPropsTest {
+
+    private static Stack stack;
+    private static IVpc vpc;
+
+    @BeforeAll
+    static void scope() {
+        stack = new Stack(new App(), "Props");
+        vpc = Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder().vpcId("vpc-1")
+                .availabilityZones(List.of("eu-west-1a")).isolatedSubnetIds(List.of("subnet-1")).build());
+    }
+
+    private static SchemaMigratorProps.Builder valid() {
+        return SchemaMigratorProps.builder()
+                .vpc(vpc)
+                .database(SecurityGroup.fromSecurityGroupId(stack, "Db" + System.nanoTime(), "sg-1"))
+                .databaseSecret(Secret.fromSecretNameV2(stack, "Secret" + System.nanoTime(), "db"))
+                .migrationsDirectory(SchemaMigratorTest.MIGRATIONS.toString());
+    }
+
+    private static void refused(UnaryOperator<SchemaMigratorProps.Builder> change, String... messageParts) {
+        assertThatThrownBy(() -> change.apply(valid()).build())
+                .isInstanceOfAny(IllegalArgumentException.class, NullPointerException.class)
+                .hasMessageContainingAll(messageParts);
+    }
+
+    @Test
+    void eachRequiredPropertyIsNamedWhenMissing() {
+        refused(b -> b.vpc(null), "vpc is required");
+        refused(b -> b.database(null), "database is required");
+        refused(b -> b.databaseSecret(null), "databaseSecret is required");
+        refused(b -> b.migrationsDirectory(null), "migrationsDirectory is required");
+    }
+
+    @Test
+    void aDeployIdMustBeAnIsoUtcInstant() {
+        refused(b -> b.deployId("commit-0123abc"), "deployId", "ISO-8601 UTC instant", "commit-0123abc");
+        refused(b -> b.deployId("2026-11-28T09:15:00+01:00"), "deployId");
+        refused(b -> b.deployId("2026-13-01T00:00:00Z"), "deployId");
+    }
+
+    @Test
+    void limitsOfLambdaAndOfTheJvmAreChecked() {
+        refused(b -> b.timeout(Duration.minutes(16)), "timeout", "1 to 15 minutes");
+        refused(b -> b.timeout(Duration.seconds(30)), "timeout");
+        refused(b -> b.memorySize(256), "memorySize", "256");
+        refused(b -> b.databasePort(0), "databasePort");
+        refused(b -> b.securityGroups(List.of()), "securityGroups");
+    }
+
+    @Test
+    void placeholderNamesMustBeEnvironmentVariableNames() {
+        refused(b -> b.placeholders(Map.of("app-password", "x")), "placeholders", "app-password");
+        refused(b -> b.placeholderSecrets(Map.of("1st", PlaceholderSecret.fromSecret(
+                Secret.fromSecretNameV2(stack, "P" + System.nanoTime(), "p"), "password"))), "placeholderSecrets", "1st");
+        assertThatThrownBy(() -> PlaceholderSecret.fromSecret(Secret.fromSecretNameV2(stack, "Q", "q"), "a#b"))
+                .hasMessageContaining("jsonKey");
+    }
+
+    @Test
+    void aMigrationsFolderThatIsNotThereIsNamedWhenTheConstructIsBuilt() {
+        SchemaMigratorProps props = valid().migrationsDirectory("/nonexistent/migrations").build();
+        assertThatThrownBy(() -> new SchemaMigrator(stack, "Missing", props))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("migrationsDirectory", "/nonexistent/migrations", "not a folder");
+    }
+}
