@@ -21,6 +21,7 @@ import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
 import io.skylift.migrator.secrets.PlaceholderValues;
+import io.skylift.migrator.observability.RedactingFlywayLogs;
 import io.skylift.migrator.secrets.ScramVerifiers;
 import io.skylift.migrator.secrets.SecretSource;
 import java.sql.Connection;
@@ -64,6 +65,7 @@ public final class Migrator {
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
+        RedactingFlywayLogs.alsoMask(redactor);
     }
 
     public Settings settings() {
@@ -150,6 +152,7 @@ public final class Migrator {
                 verifiers.withVerifiers(PlaceholderValues.resolve(settings.placeholderSecrets(), cached));
         redactor = redactor.with(secret == null ? null : secret.password())
                 .with(placeholders.values().toArray(String[]::new));
+        RedactingFlywayLogs.alsoMask(redactor);
         DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,
                 settings.connectTimeout(), settings.connectRetryWindow(), retryPolicy);
         DatabaseConnector previous = current.getAndSet(connector);

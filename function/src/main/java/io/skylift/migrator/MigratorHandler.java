@@ -138,7 +138,7 @@ public final class MigratorHandler implements RequestStreamHandler {
         log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, report.command(), "SUCCESS",
                 report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
                 millisSince(start), null, null));
-        output.write(JsonWriter.write(report).getBytes(StandardCharsets.UTF_8));
+        output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
     }
 
     private synchronized Migrator migrator() {
@@ -182,6 +182,14 @@ public final class MigratorHandler implements RequestStreamHandler {
 
     private String describe(Throwable failure) {
         return classify(failure).message();
+    }
+
+    /**
+     * The direct caller's result. Flyway's warnings and repair notes in {@code messages} are Flyway's own text, which
+     * may quote a statement with a secret in it: they pass the redactor.
+     */
+    static String resultJson(MigrationReport report, Redactor redactor) {
+        return JsonWriter.write(report.withMessages(report.messages().stream().map(redactor::redact).toList()));
     }
 
     private synchronized Redactor redactor() {

@@ -34,6 +34,11 @@ public final class Redactor {
         return new Redactor(List.copyOf(all));
     }
 
+    /** A redactor that also masks every value {@code other} masks. */
+    public Redactor with(Redactor other) {
+        return with(other.secrets.toArray(String[]::new));
+    }
+
     public String redact(String text) {
         if (text == null) {
             return null;

@@ -26,6 +26,9 @@ class SecretLeakTest {
         StringBuilder everything = new StringBuilder();
         try (CapturedOutput captured = CapturedOutput.start();
              MigratorFixture fixture = new MigratorFixture(database)) {
+            // The database's warnings and notices, which Flyway relays, quoting the placeholder secret.
+            fixture.migration("V4_1__notices.sql", "DO $$ BEGIN RAISE WARNING 'pin is %', '${app_password}';"
+                    + " RAISE NOTICE 'pin was %', '${app_password}'; END $$;");
             MigratorHandler handler = fixture.handler();
             everything.append(run(() -> MigratorFixture.invoke(handler, "{}", LambdaContext.generous())));
             everything.append(run(() -> MigratorFixture.invoke(handler, "{\"command\":\"info\"}", LambdaContext.generous())));
@@ -67,6 +70,7 @@ class SecretLeakTest {
             }
             assertThat(everything).as("the scenarios ran").contains("V5 (V5__parse_pin.sql)").contains("deadline");
             everything.append(captured.all());
+            assertThat(everything).as("Flyway relayed the database's warning, masked").contains("pin is " + Redactor.MASK);
 
             String text = everything.toString();
             assertThat(text.contains(database.password())).as("the original database password leaked").isFalse();

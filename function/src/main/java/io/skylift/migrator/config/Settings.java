@@ -59,6 +59,10 @@ public record Settings(
     /** Where the Dockerfile puts Amazon RDS's CA bundle (all regions), relative to {@code LAMBDA_TASK_ROOT}. */
     public static final String RDS_CA_BUNDLE = "rds-ca/global-bundle.pem";
     public static final String DEFAULT_SSL_MODE = "verify-full";
+    private static final String MASKED = "<masked>";
+    /** {@code password=...} in a JDBC URL's parameters. */
+    private static final java.util.regex.Pattern URL_PASSWORD =
+            java.util.regex.Pattern.compile("(?i)([?&;]password=)[^&;]*");
     public static final String SECRET_CACHE_TTL_VARIABLE = "SECRET_CACHE_TTL_SECONDS";
     /** Five minutes: a no-op deploy rarely pays a Secrets Manager call, and a rotation is seen within minutes. */
     public static final long DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
@@ -124,6 +128,28 @@ public record Settings(
                 PlaceholderSecret.fromEnvironment(env),
                 flyway,
                 env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+    }
+
+    /**
+     * Every setting, with the value of each {@code FLYWAY_*} variable that may hold a secret masked
+     * ({@code FLYWAY_PASSWORD}, placeholders, anything named like a password, secret or token, and a password in
+     * {@code FLYWAY_URL}), so settings can be logged or appear in an assertion message.
+     */
+    @Override
+    public String toString() {
+        Map<String, String> flyway = new TreeMap<>();
+        flywayEnvironment.forEach((name, value) -> flyway.put(name, mayHoldSecret(name) ? MASKED
+                : URL_PASSWORD.matcher(value).replaceAll("$1" + MASKED)));
+        return "Settings[secretId=" + secretId + ", sslMode=" + sslMode + ", sslRootCert=" + sslRootCert
+                + ", connectTimeout=" + connectTimeout + ", deadlineMargin=" + deadlineMargin + ", secretCacheTtl="
+                + secretCacheTtl + ", defaultLocation=" + defaultLocation + ", placeholderSecrets=" + placeholderSecrets
+                + ", flywayEnvironment=" + flyway + ", functionName=" + functionName + "]";
+    }
+
+    private static boolean mayHoldSecret(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return upper.startsWith("FLYWAY_PLACEHOLDERS_") || upper.contains("PASSWORD") || upper.contains("SECRET")
+                || upper.contains("TOKEN");
     }
 
     private static long positive(Map<String, String> env, String name, long defaultValue) {

@@ -47,6 +47,11 @@ public record MigrationReport(String command, boolean success, String schemaVers
         return json;
     }
 
+    public MigrationReport withMessages(List<String> newMessages) {
+        return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
+                applied, pending, newMessages, durationMs);
+    }
+
     public MigrationReport withDuration(long millis) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
                 applied, pending, messages, millis);

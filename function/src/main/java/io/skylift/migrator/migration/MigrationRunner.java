@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.flywaydb.core.api.Location;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+import io.skylift.migrator.observability.RedactingFlywayLogs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
@@ -60,6 +61,8 @@ public final class MigrationRunner {
         config.putAll(FlywayInternals.propertiesFromEnvironment(settings.flywayEnvironment()));
         CONNECTION_PROPERTIES.forEach(config::remove);
         config.put("flyway.cleanDisabled", "true");
+        // After the environment: no FLYWAY_LOGGERS may send Flyway's lines around the redaction of secrets.
+        config.put("flyway.loggers", RedactingFlywayLogs.class.getName());
         this.configuration = Map.copyOf(config);
     }
 

@@ -72,6 +72,19 @@ class SettingsTest {
     }
 
     @Test
+    void to_string_never_prints_a_password_or_placeholder_value() {
+        Settings settings = Settings.fromEnvironment(Map.of("FLYWAY_URL",
+                "jdbc:postgresql://db:5432/shop?user=shop&password=url-Pa55word&ssl=true", "FLYWAY_USER", "shop",
+                "FLYWAY_PASSWORD", "flyway-Pa55word", "FLYWAY_PLACEHOLDERS_API_KEY", "placeholder-Secret",
+                "FLYWAY_LOCATIONS", "filesystem:/sql"));
+        String text = settings.toString();
+        assertThat(text).doesNotContain("flyway-Pa55word").doesNotContain("url-Pa55word")
+                .doesNotContain("placeholder-Secret")
+                .contains("FLYWAY_PASSWORD=<masked>", "FLYWAY_PLACEHOLDERS_API_KEY=<masked>", "password=<masked>&ssl=true",
+                        "FLYWAY_LOCATIONS=filesystem:/sql", "FLYWAY_USER=shop", "sslMode=verify-full");
+    }
+
+    @Test
     void a_missing_secret_variable_is_named_with_what_it_should_hold() {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("LAMBDA_TASK_ROOT", "/var/task")))
                 .isInstanceOf(ConfigurationException.class)

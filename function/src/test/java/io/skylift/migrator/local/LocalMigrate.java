@@ -107,7 +107,7 @@ public final class LocalMigrate {
                     Deadline.after(Duration.ofMinutes(15)));
             out.printf("%s: success, schema version %s, %d migration(s) applied in %d ms%n", report.command(),
                     report.schemaVersion(), report.migrationsApplied(), report.durationMs());
-            report.messages().forEach(message -> out.println("  " + message));
+            report.messages().forEach(message -> out.println("  " + migrator.redactor().redact(message)));
             MigrationReport info = migrator.run(new DirectRequest(Command.INFO, null, null),
                     Deadline.after(Duration.ofMinutes(1)));
             out.print(SchemaHistoryTable.render(info));
