@@ -1,0 +1,96 @@
+package io.skylift.migrator.deadline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The watchdog on real threads: what the caller gets, and how long it waits, when the work overruns. */
+class WatchdogTest {
+    private static final Runnable NOTHING = () -> { };
+
+    private static Runnable sleeping(Duration duration) {
+        return () -> {
+            try {
+                Thread.sleep(duration);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @Test
+    void work_that_finishes_within_the_deadline_is_returned() {
+        assertThat(new Watchdog(Duration.ofSeconds(1)).call(() -> "done", Deadline.after(Duration.ofSeconds(5)),
+                NOTHING, NOTHING)).isEqualTo("done");
+    }
+
+    @Test
+    void work_that_finishes_successfully_in_the_grace_period_is_the_success_it_was() {
+        AtomicBoolean aborted = new AtomicBoolean();
+        String result = new Watchdog(Duration.ofSeconds(2)).call(() -> {
+            Thread.sleep(400);
+            return "migrated";
+        }, Deadline.after(Duration.ofMillis(100)), NOTHING, () -> aborted.set(true));
+
+        assertThat(result).isEqualTo("migrated");
+        assertThat(aborted).as("nothing to abort").isFalse();
+    }
+
+    @Test
+    void work_still_running_after_the_grace_period_is_aborted_and_reported_as_past_the_deadline()
+            throws InterruptedException {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicBoolean aborted = new AtomicBoolean();
+        assertThatThrownBy(() -> new Watchdog(Duration.ofMillis(200)).call(() -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return "too late";
+        }, Deadline.after(Duration.ofMillis(100)), NOTHING, () -> aborted.set(true)))
+                .isInstanceOf(Watchdog.DeadlineExceededException.class);
+        assertThat(aborted).isTrue();
+        assertThat(interrupted.await(2, TimeUnit.SECONDS)).as("the work's thread was interrupted").isTrue();
+    }
+
+    @Test
+    void a_cancel_that_hangs_on_a_black_holed_network_does_not_hold_the_caller() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> new Watchdog(Duration.ofMillis(300)).call(() -> {
+            Thread.sleep(Duration.ofMinutes(1));
+            return "never";
+        }, Deadline.after(Duration.ofMillis(200)), sleeping(Duration.ofSeconds(10)), NOTHING))
+                .isInstanceOf(Watchdog.DeadlineExceededException.class);
+        assertThat(millisSince(start)).as("deadline + grace, not the cancel's 10 s").isLessThan(1_500);
+    }
+
+    @Test
+    void an_abort_that_hangs_does_not_hold_the_caller_beyond_its_short_wait() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> new Watchdog(Duration.ofMillis(300)).call(() -> {
+            Thread.sleep(Duration.ofMinutes(1));
+            return "never";
+        }, Deadline.after(Duration.ofMillis(200)), NOTHING, sleeping(Duration.ofSeconds(10))))
+                .isInstanceOf(Watchdog.DeadlineExceededException.class);
+        assertThat(millisSince(start)).as("deadline + grace + the abort's wait")
+                .isLessThan(500 + Watchdog.ABORT_WAIT.toMillis() + 700);
+    }
+
+    @Test
+    void a_failure_of_the_work_is_passed_through_unchanged() {
+        IllegalStateException failure = new IllegalStateException("V5 failed");
+        assertThatThrownBy(() -> new Watchdog(Duration.ofSeconds(1)).call(() -> {
+            throw failure;
+        }, Deadline.after(Duration.ofSeconds(5)), NOTHING, NOTHING)).isSameAs(failure);
+    }
+}
