@@ -128,6 +128,14 @@ public final class MigratorFixture implements AutoCloseable {
                 System.nanoTime());
     }
 
+    /** Makes the database secret name {@code port} instead of the test database's (a proxy, a closed port). */
+    public MigratorFixture pointSecretAtPort(int port) {
+        secrets.putSecret(DB_SECRET, database.rdsSecretJson()
+                .replace("\"port\":" + database.port(), "\"port\":" + port)
+                .replace("\"port\":\"" + database.port() + "\"", "\"port\":\"" + port + "\""));
+        return this;
+    }
+
     /**
      * An Update event whose {@code ResourceProperties.DeployId} is {@code deployId} and whose
      * {@code OldResourceProperties.DeployId} is {@code oldDeployId}; a null id leaves that property out.

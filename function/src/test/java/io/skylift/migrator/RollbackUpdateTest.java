@@ -70,7 +70,7 @@ class RollbackUpdateTest {
     @Test
     void a_rollback_update_is_answered_within_seconds_when_the_database_is_unreachable() {
         // Connection attempts to a closed port are retried until the deadline: a migrate would take ~17 s here.
-        pointSecretAt(closedPort());
+        fixture.pointSecretAtPort(closedPort());
         LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(20));
 
         long start = System.nanoTime();
@@ -117,11 +117,5 @@ class RollbackUpdateTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private void pointSecretAt(int port) {
-        fixture.secrets.putSecret(MigratorFixture.DB_SECRET, fixture.database.rdsSecretJson()
-                .replace("\"port\":" + fixture.database.port(), "\"port\":" + port)
-                .replace("\"port\":\"" + fixture.database.port() + "\"", "\"port\":\"" + port + "\""));
     }
 }

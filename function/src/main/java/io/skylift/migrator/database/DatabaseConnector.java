@@ -34,6 +34,7 @@ public final class DatabaseConnector implements AutoCloseable {
     private final Driver driver = new Driver();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
     private final Set<Integer> backendPids = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /**
      * @param retryWindow how long refused and timed-out attempts are retried, counted from the first attempt
@@ -61,6 +62,7 @@ public final class DatabaseConnector implements AutoCloseable {
         int attempt = 0;
         while (true) {
             attempt++;
+            refuseWhenClosed();
             try {
                 Connection connection = driver.connect(target.jdbcUrl(), target.connectionProperties(attemptTimeoutSeconds()));
                 if (connection == null) {
@@ -69,6 +71,11 @@ public final class DatabaseConnector implements AutoCloseable {
                 }
                 opened.add(connection);
                 backendPids.add(connection.unwrap(PGConnection.class).getBackendPID());
+                // Added before the check, so close() either sees it or this check sees close(): none escapes.
+                if (closed) {
+                    closeQuietly(connection);
+                    refuseWhenClosed();
+                }
                 return connection;
             } catch (SQLException e) {
                 var tlsFailure = TlsFailure.explain(e, target);
@@ -91,6 +98,14 @@ public final class DatabaseConnector implements AutoCloseable {
                 }
                 sleep(pause);
             }
+        }
+    }
+
+    /** After the watchdog gave up (or the invocation ended) no new connection may open: it would outlive both. */
+    private void refuseWhenClosed() {
+        if (closed) {
+            throw new DatabaseUnavailableException(ErrorCode.DATABASE_CONNECTION, "No new connection to "
+                    + target.describe() + ": the invocation's connections were closed (the deadline passed)");
         }
     }
 
@@ -128,8 +143,9 @@ public final class DatabaseConnector implements AutoCloseable {
         }
     }
 
-    /** Closes the socket of every connection still open, without waiting for the server. */
+    /** Closes the socket of every connection still open, without waiting for the server; opens none after. */
     public void abortAll() {
+        closed = true;
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         for (Connection connection : opened) {
             try {
@@ -141,19 +157,24 @@ public final class DatabaseConnector implements AutoCloseable {
         executor.close();
     }
 
-    /** Closes every connection this invocation opened that is still open. */
+    /** Closes every connection this invocation opened that is still open; opens none after. */
     @Override
     public void close() {
+        closed = true;
         for (Connection connection : opened) {
-            try {
-                if (!connection.isClosed()) {
-                    connection.close();
-                }
-            } catch (SQLException | RuntimeException ignored) {
-                // nothing more can be done about a connection that fails to close
-            }
+            closeQuietly(connection);
         }
         opened.clear();
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            if (!connection.isClosed()) {
+                connection.close();
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // nothing more can be done about a connection that fails to close
+        }
     }
 
     /** A DataSource view for Flyway: each {@code getConnection()} is a {@link #connect()}. */

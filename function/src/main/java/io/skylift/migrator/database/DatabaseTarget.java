@@ -47,7 +47,18 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** Connection properties for the PostgreSQL driver, credentials included. */
+    /**
+     * How long a cancel request may take (pgjdbc sends it over a connection of its own, default 10 s): on a
+     * black-holed network a longer one would only keep a thread busy after the answer.
+     */
+    static final int CANCEL_TIMEOUT_SECONDS = 2;
+
+    /**
+     * Connection properties for the PostgreSQL driver, credentials included. {@code connectTimeout} bounds the TCP
+     * connect and {@code loginTimeout} the whole opening (TLS and authentication too), so a server that accepts and
+     * then never answers cannot hold a connection attempt past the deadline. No {@code socketTimeout}: it would cut a
+     * long migration statement; the watchdog stops those.
+     */
     Properties connectionProperties(int connectTimeoutSeconds) {
         Properties props = new Properties();
         props.setProperty("user", username);
@@ -59,6 +70,8 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
             props.setProperty("sslrootcert", sslRootCert);
         }
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("cancelSignalTimeout", Integer.toString(CANCEL_TIMEOUT_SECONDS));
         props.setProperty("ApplicationName", "skylift-migrator");
         props.setProperty("tcpKeepAlive", "true");
         // Set at connection start-up, so every session (Flyway's included) has it from its first statement on.
