@@ -2,6 +2,7 @@ package io.skylift.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.RuntimeInterfaceClientProcess;
 import java.io.IOException;
@@ -62,6 +63,25 @@ class AotCacheTest {
         long fromJars = loaded.stream().filter(l -> l.contains("source: file:") || l.contains("source: jar:")).count();
         long fromCache = loaded.stream().filter(l -> l.contains("source: shared objects file")).count();
         assertThat(fromCache).as("classes from the cache vs from the jars (%d)", fromJars).isGreaterThan(10 * fromJars);
+    }
+
+    @Test
+    void the_secret_reads_of_a_deploy_run_from_the_cache_too() throws Exception {
+        Path classLog = directory.resolve("secret-read.log");
+        try (FakeSecretsManager secrets = FakeSecretsManager.start()) {
+            Map<String, String> environment = new HashMap<>(secrets.environment());
+            environment.put("DB_SECRET_ARN", secrets.putSecret("db", "{\"host\":\"db.invalid\",\"port\":5432,"
+                    + "\"dbname\":\"shop\",\"username\":\"shop\",\"password\":\"not-used\"}"));
+            environment.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
+            try (RuntimeInterfaceClientProcess lambda = start(image, environment)) {
+                InvocationResult result = lambda.invoke("{\"command\":\"migrate\"}", Duration.ofSeconds(60));
+                assertThat(result.isError()).as("no such database host: output %s", lambda.output()).isTrue();
+                assertThat(secrets.getSecretValueCalls()).as("the secret was read").isPositive();
+            }
+        }
+        assertThat(Files.readAllLines(classLog)).as("the SDK's request signing, trained without AWS")
+                .anyMatch(l -> l.contains("auth.aws.internal.signer.DefaultV4RequestSigner source: shared objects"))
+                .noneMatch(l -> l.contains("software.amazon.awssdk") && l.contains("source: file:"));
     }
 
     @ParameterizedTest(name = "{0}")

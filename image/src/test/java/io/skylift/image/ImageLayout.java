@@ -56,6 +56,11 @@ public final class ImageLayout {
         return new ImageLayout(taskRoot);
     }
 
+    /** A layout already on disk (its {@code /var/task}), e.g. a copy of a built one with one jar changed. */
+    public static ImageLayout at(Path taskRoot) {
+        return new ImageLayout(taskRoot);
+    }
+
     /** The layout's {@code /var/task}. */
     public Path taskRoot() {
         return taskRoot;
@@ -91,7 +96,9 @@ public final class ImageLayout {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator)));
         for (String argument : run.subList(run.indexOf(TrainingRun.class.getName()), run.size())) {
             command.add(argument.startsWith(DockerfileStages.TASK_ROOT + "/") ? local(argument).toString() : argument);
         }
