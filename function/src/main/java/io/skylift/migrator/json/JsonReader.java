@@ -1,6 +1,12 @@
 package io.skylift.migrator.json;
 
-import java.math.BigDecimal;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,16 +15,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads JSON text (RFC 8259) into plain Java values: {@link Map} (insertion-ordered) for objects, {@link List} for
- * arrays, {@link String}, {@link Boolean}, {@code null}, and numbers as Jackson's untyped reading makes them
- * ({@link Integer}, else {@link Long}, else {@link BigInteger}; {@link Double} with a fraction or an exponent).
- *
- * <p>The function reads small documents (events, secrets, API answers) once per invocation; this reader costs
- * nothing to start, where building Jackson's mapper took about 80 ms of every cold start.
+ * Reads JSON text (RFC 8259) into plain Java values with Jackson's streaming parser: {@link Map} (insertion-ordered)
+ * for objects, {@link List} for arrays, {@link String}, {@link Boolean}, {@code null}, and numbers as Jackson's untyped
+ * reading makes them ({@link Integer}, else {@link Long}, else {@link BigInteger}; {@link Double} with a fraction or an
+ * exponent). The streaming parser, not Jackson's mapper: the mapper's construction cost about 80 ms of a cold start.
  *
  * <p>Objects and arrays nest at most {@link #MAX_DEPTH} levels and numbers have at most {@link #MAX_NUMBER_LENGTH}
- * characters (Jackson has the same kind of limits): the reader recurses per level, and a payload of a few
- * kilobytes of {@code [} must end in a clear error, not a {@link StackOverflowError} that nobody answers.
+ * characters: a payload of a few kilobytes of {@code [} must end in a clear error (or, for
+ * {@link #parseSkippingOverLimit}, in a null), never in a {@link StackOverflowError} that nobody answers. The parser's
+ * own limits are lifted so that these are the ones that apply, and it skips over-limit parts without recursing.
  */
 public final class JsonReader {
     /** Deepest nesting of objects and arrays read; CloudFormation events, secrets and payloads use a handful. */
@@ -26,13 +31,18 @@ public final class JsonReader {
     /** Longest number read, in characters: parsing a huge one costs time quadratic in its length. */
     public static final int MAX_NUMBER_LENGTH = 1000;
 
-    private final String text;
+    /** Only this class's limits apply; the parser's are lifted (it skips deep parts iteratively). */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE).build())
+            .build();
+
+    private final JsonParser parser;
     private final boolean skipOverLimit;
-    private int position;
     private int depth;
 
-    private JsonReader(String text, boolean skipOverLimit) {
-        this.text = text;
+    private JsonReader(JsonParser parser, boolean skipOverLimit) {
+        this.parser = parser;
         this.skipOverLimit = skipOverLimit;
     }
 
@@ -57,14 +67,24 @@ public final class JsonReader {
 
     private static Object parse(String text, boolean skipOverLimit) {
         Objects.requireNonNull(text, "text must not be null");
-        JsonReader reader = new JsonReader(text, skipOverLimit);
-        reader.skipWhitespace();
-        Object value = reader.value();
-        reader.skipWhitespace();
-        if (reader.position < text.length()) {
-            throw reader.error("Unexpected content after the end of the document");
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            JsonReader reader = new JsonReader(parser, skipOverLimit);
+            if (parser.nextToken() == null) {
+                throw reader.error("Unexpected end of input");
+            }
+            Object value = reader.value();
+            if (parser.nextToken() != null) {
+                throw reader.error("Unexpected content after the end of the document");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            // Jackson's own message without its excerpt of the input (the input may be a secret).
+            JsonLocation location = e.getLocation();
+            throw new JsonSyntaxException(e.getOriginalMessage(), location == null ? 1 : location.getLineNr(),
+                    location == null ? 1 : location.getColumnNr());
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
         }
-        return value;
     }
 
     /** {@code object}, {@code array}, {@code string}, {@code number}, {@code boolean} or {@code null}. */
@@ -95,260 +115,64 @@ public final class JsonReader {
         return value.toString();
     }
 
-    private Object value() {
-        if (position >= text.length()) {
-            throw error("Unexpected end of input");
-        }
-        char c = text.charAt(position);
-        if ((c == '{' || c == '[') && depth >= MAX_DEPTH) {
+    private Object value() throws IOException {
+        JsonToken token = parser.currentToken();
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
             if (!skipOverLimit) {
                 throw error("Objects and arrays nested deeper than " + MAX_DEPTH + " levels");
             }
-            skipComposite();
+            parser.skipChildren();
             return null;
         }
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
-                }
-                throw error("Unexpected character '" + c + "': expected a value");
-            }
+        return switch (token) {
+            case START_OBJECT -> object();
+            case START_ARRAY -> array();
+            case VALUE_STRING -> parser.getText();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(token);
+            default -> throw error("Unexpected token " + token + ": expected a value");
         };
     }
 
-    private Map<String, Object> object() {
+    private Map<String, Object> object() throws IOException {
         depth++;
-        Map<String, Object> object = readObject();
+        Map<String, Object> object = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            object.put(name, value());
+        }
         depth--;
         return object;
     }
 
-    private Map<String, Object> readObject() {
-        Map<String, Object> object = new LinkedHashMap<>();
-        position++;
-        skipWhitespace();
-        if (peek() == '}') {
-            position++;
-            return object;
-        }
-        while (true) {
-            skipWhitespace();
-            if (peek() != '"') {
-                throw error("Expected a field name in double quotes");
-            }
-            String name = string();
-            skipWhitespace();
-            expect(':');
-            skipWhitespace();
-            object.put(name, value());
-            skipWhitespace();
-            char next = peek();
-            position++;
-            if (next == '}') {
-                return object;
-            }
-            if (next != ',') {
-                position--;
-                throw error("Expected ',' or '}' in an object");
-            }
-        }
-    }
-
-    private List<Object> array() {
+    private List<Object> array() throws IOException {
         depth++;
-        List<Object> array = readArray();
+        List<Object> array = new ArrayList<>();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            if (token == null) {
+                throw error("Unexpected end of input in an array");
+            }
+            array.add(value());
+        }
         depth--;
         return array;
     }
 
-    private List<Object> readArray() {
-        List<Object> array = new ArrayList<>();
-        position++;
-        skipWhitespace();
-        if (peek() == ']') {
-            position++;
-            return array;
-        }
-        while (true) {
-            skipWhitespace();
-            array.add(value());
-            skipWhitespace();
-            char next = peek();
-            position++;
-            if (next == ']') {
-                return array;
-            }
-            if (next != ',') {
-                position--;
-                throw error("Expected ',' or ']' in an array");
-            }
-        }
-    }
-
-    private String string() {
-        position++;
-        StringBuilder out = new StringBuilder();
-        while (true) {
-            if (position >= text.length()) {
-                throw error("Unexpected end of input in a string");
-            }
-            char c = text.charAt(position++);
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c == '\\') {
-                if (position >= text.length()) {
-                    throw error("Unexpected end of input in a string");
-                }
-                char escaped = text.charAt(position++);
-                switch (escaped) {
-                    case '"', '\\', '/' -> out.append(escaped);
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'u' -> {
-                        if (position + 4 > text.length()) {
-                            throw error("Unexpected end of input in a \\u escape");
-                        }
-                        try {
-                            out.append((char) Integer.parseInt(text.substring(position, position + 4), 16));
-                        } catch (NumberFormatException e) {
-                            throw error("Invalid \\u escape");
-                        }
-                        position += 4;
-                    }
-                    default -> {
-                        position--;
-                        throw error("Invalid escape '\\" + escaped + "'");
-                    }
-                }
-            } else if (c < 0x20) {
-                position--;
-                throw error("Unescaped control character in a string");
-            } else {
-                out.append(c);
-            }
-        }
-    }
-
-    private Object number() {
-        int start = position;
-        if (peek() == '-') {
-            position++;
-        }
-        boolean integral = true;
-        digits();
-        if (position < text.length() && text.charAt(position) == '.') {
-            integral = false;
-            position++;
-            digits();
-        }
-        if (position < text.length() && (text.charAt(position) == 'e' || text.charAt(position) == 'E')) {
-            integral = false;
-            position++;
-            if (position < text.length() && (text.charAt(position) == '+' || text.charAt(position) == '-')) {
-                position++;
-            }
-            digits();
-        }
-        if (position - start > MAX_NUMBER_LENGTH) {
+    private Object number(JsonToken token) throws IOException {
+        if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
             if (skipOverLimit) {
                 return null;
             }
-            position = start;
             throw error("A number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
-        String number = text.substring(start, position);
-        if (!integral) {
-            return Double.parseDouble(number);
-        }
-        BigInteger value = new BigDecimal(number).toBigIntegerExact();
-        if (value.bitLength() < 32) {
-            return value.intValue();
-        }
-        return value.bitLength() < 64 ? (Object) value.longValue() : value;
-    }
-
-    /** Reads past one object or array without recursing: brackets must balance, strings must be well formed. */
-    private void skipComposite() {
-        int open = 0;
-        do {
-            char c = peek();
-            if (c == '"') {
-                string();
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                open++;
-            } else if (c == '}' || c == ']') {
-                open--;
-            }
-            position++;
-        } while (open > 0);
-    }
-
-    private void digits() {
-        int start = position;
-        while (position < text.length() && text.charAt(position) >= '0' && text.charAt(position) <= '9') {
-            position++;
-        }
-        if (position == start) {
-            throw error("Expected a digit");
-        }
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, position)) {
-            throw error("Unexpected token: expected '" + word + "'");
-        }
-        position += word.length();
-        return value;
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw error("Expected '" + c + "'");
-        }
-        position++;
-    }
-
-    private char peek() {
-        if (position >= text.length()) {
-            throw error("Unexpected end of input");
-        }
-        return text.charAt(position);
-    }
-
-    private void skipWhitespace() {
-        while (position < text.length()) {
-            char c = text.charAt(position);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            position++;
-        }
+        return token == JsonToken.VALUE_NUMBER_FLOAT ? (Object) parser.getDoubleValue() : parser.getNumberValue();
     }
 
     private JsonSyntaxException error(String message) {
-        int line = 1;
-        int column = 1;
-        for (int i = 0; i < Math.min(position, text.length()); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return new JsonSyntaxException(message, line, column);
+        JsonLocation location = parser.currentTokenLocation();
+        return new JsonSyntaxException(message, location.getLineNr(), location.getColumnNr());
     }
 }

@@ -1,15 +1,24 @@
 package io.skylift.migrator.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
 
 /**
- * Writes plain Java values as compact JSON, byte for byte as Jackson's default mapper writes the same values:
- * {@link Map} (in its order) as an object, {@link Collection} as an array, {@link String}, {@link Number},
- * {@link Boolean} and {@code null}; {@link JsonWritable} values write themselves. Strings escape {@code "} and
- * backslash, and control characters as short ({@code \n}) or six-character unicode escapes; the rest is written as is.
+ * Writes plain Java values as compact JSON with Jackson's streaming generator, as Jackson's default mapper writes the
+ * same values: {@link Map} (in its order) as an object, {@link Collection} as an array, {@link String},
+ * {@link Number}, {@link Boolean} and {@code null}; {@link JsonWritable} values write themselves; anything else as its
+ * {@code toString()}.
  */
 public final class JsonWriter {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
     private JsonWriter() {
     }
 
@@ -20,70 +29,45 @@ public final class JsonWriter {
     }
 
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder(256);
-        write(out, value);
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
+        }
         return out.toString();
     }
 
-    private static void write(StringBuilder out, Object value) {
+    private static void write(JsonGenerator out, Object value) throws IOException {
         switch (value) {
-            case null -> out.append("null");
-            case String text -> string(out, text);
-            case Boolean bool -> out.append(bool);
-            case Double number when number.isNaN() || number.isInfinite() -> string(out, number.toString());
-            case Number number -> out.append(number);
+            case null -> out.writeNull();
+            case String text -> out.writeString(text);
+            case Boolean bool -> out.writeBoolean(bool);
+            case Integer number -> out.writeNumber(number);
+            case Long number -> out.writeNumber(number);
+            case Double number -> out.writeNumber(number);
+            case Float number -> out.writeNumber(number);
+            case BigInteger number -> out.writeNumber(number);
+            case BigDecimal number -> out.writeNumber(number);
+            case Short number -> out.writeNumber(number);
+            case Number number -> out.writeNumber(number.toString());
             case Map<?, ?> map -> {
-                out.append('{');
-                boolean first = true;
+                out.writeStartObject();
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    if (!first) {
-                        out.append(',');
-                    }
-                    first = false;
-                    string(out, String.valueOf(entry.getKey()));
-                    out.append(':');
+                    out.writeFieldName(String.valueOf(entry.getKey()));
                     write(out, entry.getValue());
                 }
-                out.append('}');
+                out.writeEndObject();
             }
             case Collection<?> list -> {
-                out.append('[');
-                boolean first = true;
+                out.writeStartArray();
                 for (Object element : list) {
-                    if (!first) {
-                        out.append(',');
-                    }
-                    first = false;
                     write(out, element);
                 }
-                out.append(']');
+                out.writeEndArray();
             }
             case JsonWritable writable -> write(out, writable.toJsonValue());
-            default -> string(out, value.toString());
+            default -> out.writeString(value.toString());
         }
-    }
-
-    private static void string(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }
