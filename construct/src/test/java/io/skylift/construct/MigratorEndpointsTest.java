@@ -17,7 +17,7 @@ import software.amazon.awscdk.services.ec2.VpcAttributes;
 class MigratorEndpointsTest {
 
     @Test
-    void anS3GatewayAndAPrivateDnsSecretsManagerEndpointClosedToTheVpc() {
+    void an_s3_gateway_and_a_private_dns_secrets_manager_endpoint_closed_to_the_vpc() {
         Stack stack = new Stack(new App(), "Endpoints");
         IVpc vpc = Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder()
                 .vpcId("vpc-0123456789abcdef0")

@@ -44,7 +44,7 @@ class SchemaMigratorPropsTest {
     }
 
     @Test
-    void eachRequiredPropertyIsNamedWhenMissing() {
+    void each_required_property_is_named_when_missing() {
         refused(b -> b.vpc(null), "vpc is required");
         refused(b -> b.database(null), "database is required");
         refused(b -> b.databaseSecret(null), "databaseSecret is required");
@@ -52,14 +52,14 @@ class SchemaMigratorPropsTest {
     }
 
     @Test
-    void aDeployIdMustBeAnIsoUtcInstant() {
+    void a_deploy_id_must_be_an_iso_utc_instant() {
         refused(b -> b.deployId("commit-0123abc"), "deployId", "ISO-8601 UTC instant", "commit-0123abc");
         refused(b -> b.deployId("2026-11-28T09:15:00+01:00"), "deployId");
         refused(b -> b.deployId("2026-13-01T00:00:00Z"), "deployId");
     }
 
     @Test
-    void limitsOfLambdaAndOfTheJvmAreChecked() {
+    void limits_of_lambda_and_of_the_jvm_are_checked() {
         refused(b -> b.timeout(Duration.minutes(16)), "timeout", "1 to 15 minutes");
         refused(b -> b.timeout(Duration.seconds(30)), "timeout");
         refused(b -> b.memorySize(256), "memorySize", "256");
@@ -68,7 +68,7 @@ class SchemaMigratorPropsTest {
     }
 
     @Test
-    void placeholderNamesMustBeEnvironmentVariableNames() {
+    void placeholder_names_must_be_environment_variable_names() {
         refused(b -> b.placeholders(Map.of("app-password", "x")), "placeholders", "app-password");
         refused(b -> b.placeholderSecrets(Map.of("1st", PlaceholderSecret.fromSecret(
                 Secret.fromSecretNameV2(stack, "P" + System.nanoTime(), "p"), "password"))), "placeholderSecrets", "1st");
@@ -77,7 +77,7 @@ class SchemaMigratorPropsTest {
     }
 
     @Test
-    void aMigrationsFolderThatIsNotThereIsNamedWhenTheConstructIsBuilt() {
+    void a_migrations_folder_that_is_not_there_is_named_when_the_construct_is_built() {
         SchemaMigratorProps props = valid().migrationsDirectory("/nonexistent/migrations").build();
         assertThatThrownBy(() -> new SchemaMigrator(stack, "Missing", props))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -93,7 +93,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void itCreatesTheFunctionItsCustomResourceAndItsMonitoring() {
+    void it_creates_the_function_its_custom_resource_and_its_monitoring() {
         template.resourceCountIs("AWS::Lambda::Function", 1);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("PackageType", "Image",
                 "Architectures", List.of("arm64"), "Timeout", 600, "MemorySize", 1024,
@@ -110,7 +110,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void itCreatesNoNetworkEndpointDatabaseSecretOrTopic() {
+    void it_creates_no_network_endpoint_database_secret_or_topic() {
         for (String type : List.of("AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::VPCEndpoint", "AWS::EC2::NatGateway",
                 "AWS::EC2::RouteTable", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::SecretsManager::Secret",
                 "AWS::SNS::Topic", "AWS::KMS::Key")) {
@@ -119,7 +119,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void itMayReadExactlyTheDatabaseSecretAndThePlaceholderSecrets() {
+    void it_may_read_exactly_the_database_secret_and_the_placeholder_secrets() {
         List<Object> secretResources = new ArrayList<>();
         for (Map<String, Object> statement : statements()) {
             String actions = String.valueOf(statement.get("Action"));
@@ -133,7 +133,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void thePlaceholdersReachTheFunctionAndNoSecretValueIsInTheTemplate() {
+    void the_placeholders_reach_the_function_and_no_secret_value_is_in_the_template() {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
                 "DB_SECRET_ARN", DB_SECRET,
                 "FLYWAY_PLACEHOLDERS_REGION_NAME", "Europe",
@@ -141,7 +141,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theDatabaseAdmitsTheFunctionOnItsPortAndNothingElseIsOpened() {
+    void the_database_admits_the_function_on_its_port_and_nothing_else_is_opened() {
         List<Map<String, Object>> rules = properties("AWS::EC2::SecurityGroupIngress");
         assertThat(rules).hasSize(1);
         assertThat(rules.get(0)).containsEntry("GroupId", DB_SG).containsEntry("IpProtocol", "tcp")
@@ -153,7 +153,7 @@ class SchemaMigratorTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theCustomResourceCarriesTheDeployIdAndWaitsForTheFunctionItsPermissionsAndTheIngress() {
+    void the_custom_resource_carries_the_deploy_id_and_waits_for_the_function_its_permissions_and_the_ingress() {
         template.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of(
                 "ServiceToken", Map.of("Fn::GetAtt", List.of(id("AWS::Lambda::Function"), "Arn")),
                 "DeployId", "2026-11-28T09:15:00Z",
@@ -166,7 +166,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void bothAlarmsNotifyTheGivenTopic() {
+    void both_alarms_notify_the_given_topic() {
         template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions",
                 List.of("arn:aws:sns:eu-west-1:111111111111:orders-alarms")));
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "Skylift",
@@ -175,7 +175,7 @@ class SchemaMigratorTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theImageIsTheShippedDockerfileAndFunctionWithTheAdoptersMigrations() throws IOException {
+    void the_image_is_the_shipped_dockerfile_and_function_with_the_adopters_migrations() throws IOException {
         Map<String, Object> function = template.findResources("AWS::Lambda::Function").values().iterator().next();
         String assetPath = (String) ((Map<String, Object>) function.get("Metadata")).get("aws:asset:path");
         Path staged = outdir.resolve(assetPath);
@@ -194,7 +194,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void cdkNagFindsNothingUnsuppressedAndOnlyTheManagedExecutionPoliciesAreAccepted() {
+    void cdk_nag_finds_nothing_unsuppressed_and_only_the_managed_execution_policies_are_accepted() {
         assertThat(Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
         assertThat(Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
         assertThat(template.toJSON().toString()).contains("AwsSolutions-IAM4")
@@ -202,7 +202,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void theDefaultsLiveInThePropsAndATimeoutBoundsTheWait() {
+    void the_defaults_live_in_the_props_and_a_timeout_bounds_the_wait() {
         SchemaMigratorProps defaults = SchemaMigratorProps.builder().vpc(Vpc.fromVpcAttributes(stack, "V2",
                         VpcAttributes.builder().vpcId("vpc-1").availabilityZones(List.of("a")).build()))
                 .database(migrator).databaseSecret(Secret.fromSecretNameV2(stack, "S2", "x"))

@@ -44,13 +44,13 @@ class AppVariantsTest {
     }
 
     @Test
-    void withoutProdThePipelineHasOneStageAndNoApproval() {
+    void without_prod_the_pipeline_has_one_stage_and_no_approval() {
         assertThat(app.pipeline().getStages()).hasSize(1);
         assertThat(pipeline.toJSON().toString()).doesNotContain("Manual", "orders-prod");
     }
 
     @Test
-    void namesFollowTheNamePrefixAndTheApplicationUserTheDatabaseName() {
+    void names_follow_the_name_prefix_and_the_application_user_the_database_name() {
         assertThat(app.data("dev").getStackName()).isEqualTo("orders-dev");
         assertThat(app.migrator("dev").getStackName()).isEqualTo("orders-dev-migrator");
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "orders-dev-migrator"));
@@ -62,28 +62,28 @@ class AppVariantsTest {
     }
 
     @Test
-    void anX86MigratorIsBuiltAndPublishedForX86() {
+    void an_x86_migrator_is_built_and_published_for_x86() {
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("x86_64"),
                 "MemorySize", 2048, "Timeout", 900));
         assertThat(pipeline.toJSON().toString()).doesNotContain("ARM_CONTAINER");
     }
 
     @Test
-    void aFifteenMinuteFunctionGetsALongerServiceTimeoutAndReadTimeout() {
+    void a_fifteen_minute_function_gets_a_longer_service_timeout_and_read_timeout() {
         devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("ServiceTimeout", "1020",
                 "DeployId", "2026-11-28T09:15:00Z"));
         assertThat(pipeline.toJSON().toString()).contains("READ_TIMEOUT", "Value=960");
     }
 
     @Test
-    void natGatewaysGiveTheWorkloadEgressSubnets() {
+    void nat_gateways_give_the_workload_egress_subnets() {
         dev.resourceCountIs("AWS::EC2::NatGateway", 1);
         dev.hasResourceProperties("AWS::EC2::Subnet", Map.of("Tags", Match.arrayWith(List.of(
                 Map.of("Key", "aws-cdk:subnet-type", "Value", "Private")))));
     }
 
     @Test
-    void capacityEngineBackupsAndRetentionComeFromContext() {
+    void capacity_engine_backups_and_retention_come_from_context() {
         dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of(
                 "EngineVersion", "16.13",
                 "BackupRetentionPeriod", 14,

@@ -42,7 +42,7 @@ class NagChecksTest {
     }
 
     @Test
-    void theRulesRanInEveryStack() {
+    void the_rules_ran_in_every_stack() {
         // cdk-nag writes a report for each stack it checked; a stack it never saw has none.
         // Default: pipeline + two stages of two stacks; elsewhere: the same plus prod's region support stack.
         assertThat(stacks).hasSize(11);
@@ -52,7 +52,7 @@ class NagChecksTest {
     }
 
     @Test
-    void noStackHasAnUnsuppressedFinding() {
+    void no_stack_has_an_unsuppressed_finding() {
         for (Stack stack : stacks) {
             List<SynthesisMessage> errors = Annotations.fromStack(stack)
                     .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
@@ -64,7 +64,7 @@ class NagChecksTest {
     }
 
     @Test
-    void everySuppressionCarriesItsReason() {
+    void every_suppression_carries_its_reason() {
         int suppressions = 0;
         for (Stack stack : stacks) {
             for (Map<String, Object> rule : suppressionsOf(stack)) {
@@ -78,7 +78,7 @@ class NagChecksTest {
     }
 
     @Test
-    void onlyTheseRulesAreSuppressed() {
+    void only_these_rules_are_suppressed() {
         Map<String, Set<String>> suppressed = new HashMap<>();
         for (Stack stack : stacks) {
             Set<String> ids = new TreeSet<>();
@@ -99,7 +99,7 @@ class NagChecksTest {
     }
 
     @Test
-    void theMigratorsOwnPermissionsNeedNoWildcardSuppression() {
+    void the_migrators_own_permissions_need_no_wildcard_suppression() {
         for (Stack stack : stacks) {
             for (Map<String, Object> rule : suppressionsOf(stack)) {
                 if ("AwsSolutions-IAM5".equals(rule.get("id"))) {

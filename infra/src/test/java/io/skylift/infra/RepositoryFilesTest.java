@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RepositoryFilesTest {
 
     @Test
-    void cdkJsonBuildsTheConstructAndRunsTheInfraModuleThroughTheMavenWrapper() throws IOException {
+    void cdk_json_builds_the_construct_and_runs_the_infra_module_through_the_maven_wrapper() throws IOException {
         Map<String, Object> cdkJson = TestApps.readJson(TestApps.ROOT.resolve("cdk.json"));
         // "sh ./mvnw": a source artifact unzipped by CodePipeline may have lost the executable bit. "-am package": the
         // construct must carry the function's classes and jars, which its image is built from.
@@ -26,7 +26,7 @@ class RepositoryFilesTest {
     }
 
     @Test
-    void packageJsonPinsTheCdkCliExactlyAndTheLockFileAgrees() {
+    void package_json_pins_the_cdk_cli_exactly_and_the_lock_file_agrees() {
         Map<String, Object> packageJson = TestApps.readJson(TestApps.ROOT.resolve("package.json"));
         assertThat(packageJson.get("devDependencies")).isEqualTo(Map.of("aws-cdk", "2.1148.1"));
         assertThat(CdkCliVersion.read(TestApps.ROOT)).isEqualTo("2.1148.1");
@@ -35,19 +35,19 @@ class RepositoryFilesTest {
     }
 
     @Test
-    void aVersionRangeIsNotAPin(@TempDir Path dir) throws IOException {
+    void a_version_range_is_not_a_pin(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("package.json"), "{\"devDependencies\":{\"aws-cdk\":\"^2.1148.1\"}}");
         assertThatThrownBy(() -> CdkCliVersion.read(dir)).hasMessageContaining("exact version");
     }
 
     @Test
-    void theRootIsFoundFromTheInfraModule() {
+    void the_root_is_found_from_the_infra_module() {
         assertThat(RepositoryRoot.find(TestApps.ROOT.resolve("infra"))).isEqualTo(TestApps.ROOT);
         assertThat(TestApps.ROOT.resolve("migrations")).isDirectory();
     }
 
     @Test
-    void outsideTheRepositoryTheRootIsNotFound(@TempDir Path dir) {
+    void outside_the_repository_the_root_is_not_found(@TempDir Path dir) {
         assertThatThrownBy(() -> RepositoryRoot.find(dir)).hasMessageContaining("cdk.json");
     }
 }

@@ -31,12 +31,12 @@ class ReproducibilityTest {
     }
 
     @Test
-    void theSameFilesAreWritten() throws IOException {
+    void the_same_files_are_written() throws IOException {
         assertThat(files(second, ".json")).isEqualTo(files(first, ".json")).isNotEmpty();
     }
 
     @Test
-    void templatesAreIdenticalApartFromTheDeployId() throws IOException {
+    void templates_are_identical_apart_from_the_deploy_id() throws IOException {
         for (Path file : files(first, ".template.json")) {
             String a = Files.readString(first.resolve(file));
             String b = Files.readString(second.resolve(file));
@@ -45,7 +45,7 @@ class ReproducibilityTest {
     }
 
     @Test
-    void theDeployIdIsTheOnlyDifferenceAndItDoesDiffer() throws IOException {
+    void the_deploy_id_is_the_only_difference_and_it_does_differ() throws IOException {
         int differing = 0;
         for (Path file : files(first, ".template.json")) {
             String a = Files.readString(first.resolve(file));
@@ -60,7 +60,7 @@ class ReproducibilityTest {
     }
 
     @Test
-    void assetsAreIdenticalApartFromTheTemplatesThemselves() throws IOException {
+    void assets_are_identical_apart_from_the_templates_themselves() throws IOException {
         for (Path file : files(first, ".assets.json")) {
             assertThat(withoutTemplates(TestApps.readJson(second.resolve(file)))).as(file.toString())
                     .isEqualTo(withoutTemplates(TestApps.readJson(first.resolve(file))));

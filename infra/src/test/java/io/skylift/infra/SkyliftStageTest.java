@@ -40,7 +40,7 @@ class SkyliftStageTest {
     // ---- two stacks per stage ------------------------------------------------------------------
 
     @Test
-    void eachStageIsADataStackAndAMigratorStackThatDependsOnIt() {
+    void each_stage_is_a_data_stack_and_a_migrator_stack_that_depends_on_it() {
         for (String stage : List.of("dev", "prod")) {
             SkyliftStage s = app.stage(stage);
             assertThat(s.getData().getStackName()).isEqualTo("skylift-" + stage);
@@ -54,7 +54,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theDataStackHoldsTheNetworkClusterAndSecretsAndNothingOfTheMigrator() {
+    void the_data_stack_holds_the_network_cluster_and_secrets_and_nothing_of_the_migrator() {
         for (Template t : List.of(dev, prod)) {
             t.resourceCountIs("AWS::RDS::DBCluster", 1);
             t.resourceCountIs("AWS::EC2::VPC", 1);
@@ -74,14 +74,14 @@ class SkyliftStageTest {
     }
 
     @Test
-    void onlyTheProtectedDataStackIsTerminationProtectedSoAFailedMigratorStackCanBeDeleted() {
+    void only_the_protected_data_stack_is_termination_protected_so_a_failed_migrator_stack_can_be_deleted() {
         assertThat(app.data("prod").getTerminationProtection()).isTrue();
         assertThat(app.migrator("prod").getTerminationProtection()).isFalse();
         assertThat(app.migrator("dev").getTerminationProtection()).isFalse();
     }
 
     @Test
-    void everyOutputIsKeptAndMovesToTheStackThatOwnsIt() {
+    void every_output_is_kept_and_moves_to_the_stack_that_owns_it() {
         assertThat(dev.toJSON().get("Outputs").toString())
                 .contains("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn");
         for (String output : List.of("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn")) {
@@ -96,7 +96,7 @@ class SkyliftStageTest {
     // ---- network -------------------------------------------------------------------------------
 
     @Test
-    void theNetworkHasOnlyIsolatedSubnetsAndNoNatGatewayByDefault() {
+    void the_network_has_only_isolated_subnets_and_no_nat_gateway_by_default() {
         for (Template t : List.of(dev, prod)) {
             t.resourceCountIs("AWS::EC2::VPC", 1);
             t.resourceCountIs("AWS::EC2::NatGateway", 0);
@@ -112,7 +112,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void subnetsUseZonesFromGetAzsSoSynthNeedsNoLookup() {
+    void subnets_use_zones_from_get_azs_so_synth_needs_no_lookup() {
         dev.allResourcesProperties("AWS::EC2::Subnet", Map.of(
                 "AvailabilityZone", Map.of("Fn::Select", List.of(Match.anyValue(), Map.of("Fn::GetAZs", "")))));
         assertThat(app.assembly().getManifest().getMissing())
@@ -120,7 +120,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theNetworkHasAnS3GatewayEndpointForTheResponseUrlAndASecretsManagerInterfaceEndpoint() {
+    void the_network_has_an_s3_gateway_endpoint_for_the_response_url_and_a_secrets_manager_interface_endpoint() {
         dev.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of(
                 "VpcEndpointType", "Gateway",
                 "ServiceName", serviceName("s3"),
@@ -139,7 +139,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theSecretsManagerEndpointAdmitsOnlyTheMigrator() {
+    void the_secrets_manager_endpoint_admits_only_the_migrator() {
         String endpointSg = logicalId(dev, "AWS::EC2::SecurityGroup", "Network/Vpc/SecretsManager/SecurityGroup");
         String migratorSg = logicalId(devMigrator, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup");
         dev.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
@@ -153,7 +153,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void rejectedTrafficIsLoggedWithARetention() {
+    void rejected_traffic_is_logged_with_a_retention() {
         dev.resourceCountIs("AWS::EC2::FlowLog", 1);
         dev.hasResourceProperties("AWS::EC2::FlowLog", Map.of("TrafficType", "REJECT",
                 "LogDestinationType", "cloud-watch-logs"));
@@ -162,7 +162,7 @@ class SkyliftStageTest {
     // ---- database ------------------------------------------------------------------------------
 
     @Test
-    void theClusterIsAuroraPostgresqlServerlessV2WithOneWriter() {
+    void the_cluster_is_aurora_postgresql_serverless_v2_with_one_writer() {
         for (Template t : List.of(dev, prod)) {
             t.resourceCountIs("AWS::RDS::DBCluster", 1);
             t.hasResourceProperties("AWS::RDS::DBCluster", Map.of(
@@ -183,7 +183,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void devMayPauseAndProdKeepsAMinimumCapacity() {
+    void dev_may_pause_and_prod_keeps_a_minimum_capacity() {
         dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of("ServerlessV2ScalingConfiguration",
                 Map.of("MinCapacity", 0, "MaxCapacity", 2, "SecondsUntilAutoPause", 600)));
         prod.hasResourceProperties("AWS::RDS::DBCluster", Map.of("ServerlessV2ScalingConfiguration",
@@ -191,7 +191,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void tlsIsForcedThroughTheClusterParameterGroup() {
+    void tls_is_forced_through_the_cluster_parameter_group() {
         dev.hasResourceProperties("AWS::RDS::DBClusterParameterGroup", Map.of(
                 "Family", "aurora-postgresql17",
                 "Parameters", Map.of("rds.force_ssl", "1")));
@@ -200,7 +200,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMasterPasswordIsAGeneratedSecretNeverALiteral() {
+    void the_master_password_is_a_generated_secret_never_a_literal() {
         String secret = logicalId(dev, "AWS::SecretsManager::Secret", "Database/Cluster/Secret");
         dev.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
                 Map.of("SecretStringTemplate", "{\"username\":\"postgres\"}", "GenerateStringKey", "password",
@@ -211,7 +211,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theApplicationUserGetsAGeneratedPasswordSafeInsideSqlQuotes() {
+    void the_application_user_gets_a_generated_password_safe_inside_sql_quotes() {
         dev.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString", Map.of(
                 "SecretStringTemplate", "{\"username\":\"skylift_app\"}",
                 "GenerateStringKey", "password",
@@ -220,7 +220,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void prodIsProtectedAndSnapshottedWhileDevCanBeTornDown() {
+    void prod_is_protected_and_snapshotted_while_dev_can_be_torn_down() {
         prod.hasResource("AWS::RDS::DBCluster", Map.of(
                 "Properties", Match.objectLike(Map.of("DeletionProtection", true)),
                 "DeletionPolicy", "Snapshot",
@@ -233,7 +233,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void postgresqlLogsGoToALogGroupWithARetentionThatTheClusterWaitsFor() {
+    void postgresql_logs_go_to_a_log_group_with_a_retention_that_the_cluster_waits_for() {
         String logs = logicalId(dev, "AWS::Logs::LogGroup", "Database/PostgresqlLogs");
         dev.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
                 "LogGroupName", "/aws/rds/cluster/skylift-dev/postgresql", "RetentionInDays", 30));
@@ -242,7 +242,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void postgresIsOpenOnlyToTheMigratorsSecurityGroupAndNeverToACidr() {
+    void postgres_is_open_only_to_the_migrators_security_group_and_never_to_a_cidr() {
         String dbSg = logicalId(dev, "AWS::EC2::SecurityGroup", "Database/SecurityGroup");
         String migratorSg = logicalId(devMigrator, "AWS::EC2::SecurityGroup", "Migrator/SecurityGroup");
         List<Map<String, Object>> ingress = ingressTo(devMigrator, fromDevData(Map.of("Fn::GetAtt", List.of(dbSg,
@@ -263,7 +263,7 @@ class SkyliftStageTest {
     // ---- migrator ------------------------------------------------------------------------------
 
     @Test
-    void theMigratorIsAnArm64ImageFunctionInTheIsolatedSubnets() {
+    void the_migrator_is_an_arm64_image_function_in_the_isolated_subnets() {
         devMigrator.resourceCountIs("AWS::Lambda::Function", 1);
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "skylift-dev-migrator",
@@ -283,7 +283,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMigratorsImageIsBuiltTheConstructsWayFromTheRepositorysDockerfileFunctionAndMigrations()
+    void the_migrators_image_is_built_the_constructs_way_from_the_repositorys_dockerfile_function_and_migrations()
             throws java.io.IOException {
         Map<String, Object> function = devMigrator.findResources("AWS::Lambda::Function").values().iterator().next();
         @SuppressWarnings("unchecked")
@@ -314,7 +314,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMigratorGetsTheDatabaseSecretAndTheApplicationPasswordPlaceholder() {
+    void the_migrator_gets_the_database_secret_and_the_application_password_placeholder() {
         String master = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/Cluster/Secret/Attachment");
         String app = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/AppSecret/Attachment");
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
@@ -324,7 +324,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMigratorMayReadExactlyItsTwoSecretsAndNothingElse() {
+    void the_migrator_may_read_exactly_its_two_secrets_and_nothing_else() {
         String master = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/Cluster/Secret/Attachment");
         String app = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/AppSecret/Attachment");
         List<Object> secretResources = new ArrayList<>();
@@ -345,7 +345,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void aQueuedEventIsNeverRetriedAndDroppedAfterTwoMinutes() {
+    void a_queued_event_is_never_retried_and_dropped_after_two_minutes() {
         devMigrator.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
         devMigrator.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
                 "FunctionName", Map.of("Ref", logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function")),
@@ -355,7 +355,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMigratorKeepsItsLogsForAMonth() {
+    void the_migrator_keeps_its_logs_for_a_month() {
         devMigrator.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
                 "LogGroupName", "/aws/lambda/skylift-dev-migrator", "RetentionInDays", 30));
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("LoggingConfig", Map.of("LogGroup",
@@ -365,7 +365,7 @@ class SkyliftStageTest {
     // ---- monitoring ----------------------------------------------------------------------------
 
     @Test
-    void anAlarmWatchesTheFunctionsOwnMigrationFailedMetricAndNotifiesTheTopic() {
+    void an_alarm_watches_the_functions_own_migration_failed_metric_and_notifies_the_topic() {
         String function = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
         String topic = logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic");
         devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
@@ -380,7 +380,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void anAlarmWatchesLambdasErrorsAndNotifiesTheSameTopic() {
+    void an_alarm_watches_lambdas_errors_and_notifies_the_same_topic() {
         String function = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
         String topic = logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic");
         devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
@@ -395,7 +395,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theMetricTheAlarmWatchesIsTheOneTheFunctionWrites() throws java.io.IOException {
+    void the_metric_the_alarm_watches_is_the_one_the_function_writes() throws java.io.IOException {
         // The infra module does not depend on the function's code: read the contract from its source.
         String invocationLog = java.nio.file.Files.readString(TestApps.ROOT.resolve(
                 "function/src/main/java/io/skylift/migrator/observability/InvocationLog.java"));
@@ -407,7 +407,7 @@ class SkyliftStageTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theAlarmTopicIsNamedEncryptedWithARotatedKeyThatCloudWatchMayUseAndRefusesPlainHttp() {
+    void the_alarm_topic_is_named_encrypted_with_a_rotated_key_that_cloud_watch_may_use_and_refuses_plain_http() {
         String key = logicalId(devMigrator, "AWS::KMS::Key", "AlarmTopic/Key");
         devMigrator.hasResourceProperties("AWS::SNS::Topic", Map.of(
                 "TopicName", "skylift-dev-migrator-alarms",
@@ -427,7 +427,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theDashboardShowsBothAlarmsAndTheMigratorsMetrics() {
+    void the_dashboard_shows_both_alarms_and_the_migrators_metrics() {
         Map<String, Object> dashboard = devMigrator.findResources("AWS::CloudWatch::Dashboard").values().iterator().next();
         String body = dashboard.toString();
         assertThat(body).contains("\"AWS/Lambda\",\"Invocations\"", "\"AWS/Lambda\",\"Errors\"",
@@ -441,7 +441,7 @@ class SkyliftStageTest {
     // ---- custom resource -----------------------------------------------------------------------
 
     @Test
-    void theCustomResourceIsAnsweredByTheMigratorItself() {
+    void the_custom_resource_is_answered_by_the_migrator_itself() {
         devMigrator.resourceCountIs("Custom::SkyliftSchemaMigration", 1);
         devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of(
                 "ServiceToken", Map.of("Fn::GetAtt", List.of(logicalId(devMigrator, "AWS::Lambda::Function",
@@ -451,12 +451,12 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theCustomResourcesDeployIdIsTheDeploysTimeAsAnIsoUtcInstant() {
+    void the_custom_resources_deploy_id_is_the_deploys_time_as_an_iso_utc_instant() {
         devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("DeployId", "2026-01-02T03:04:05Z"));
     }
 
     @Test
-    void theCustomResourceWaitsAsLongAsTheFunctionAfterTheLongestAnEventMayQueue() {
+    void the_custom_resource_waits_as_long_as_the_function_after_the_longest_an_event_may_queue() {
         Map<String, Object> resource = devMigrator.findResources("Custom::SkyliftSchemaMigration").values().iterator().next();
         @SuppressWarnings("unchecked")
         Object timeout = ((Map<String, Object>) resource.get("Properties")).get("ServiceTimeout");
@@ -466,7 +466,7 @@ class SkyliftStageTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theCustomResourceWaitsForTheFunctionItsPermissionsAndBothIngressRules() {
+    void the_custom_resource_waits_for_the_function_its_permissions_and_both_ingress_rules() {
         Map<String, Object> resource = devMigrator.findResources("Custom::SkyliftSchemaMigration").values().iterator().next();
         assertThat((List<Object>) resource.get("DependsOn")).as("DependsOn of the custom resource").contains(
                 logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function"),
@@ -477,7 +477,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void whatTheMigrationNeedsFromTheDataStackIsDeployedBeforeIt() {
+    void what_the_migration_needs_from_the_data_stack_is_deployed_before_it() {
         // A dependency on a resource of another stack is a dependency on that stack: the cluster, its writer, the
         // secrets and both endpoints are complete before the migrator stack starts.
         for (String type : List.of("AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::EC2::VPCEndpoint",
@@ -490,7 +490,7 @@ class SkyliftStageTest {
     }
 
     @Test
-    void theOutputsCarryTheSchemaVersionAndTheMigrationsApplied() {
+    void the_outputs_carry_the_schema_version_and_the_migrations_applied() {
         String resource = logicalId(devMigrator, "Custom::SkyliftSchemaMigration", "SchemaMigration");
         devMigrator.hasOutput("SchemaVersion", Map.of("Value", Map.of("Fn::GetAtt", List.of(resource, "SchemaVersion"))));
         devMigrator.hasOutput("MigrationsApplied", Map.of("Value", Map.of("Fn::GetAtt", List.of(resource, "MigrationsApplied"))));

@@ -22,7 +22,7 @@ class SkyliftSettingsTest {
     }
 
     @Test
-    void everySettingHasADefault() {
+    void every_setting_has_a_default() {
         SkyliftSettings s = read(Map.of());
 
         assertThat(s.namePrefix()).isEqualTo("skylift");
@@ -45,7 +45,7 @@ class SkyliftSettingsTest {
     }
 
     @Test
-    void commandLineStringsAndCdkJsonTypesAreBothAccepted() {
+    void command_line_strings_and_cdk_json_types_are_both_accepted() {
         Map<String, Object> context = new HashMap<>();
         // -c key=value always gives strings ...
         context.put("devMaxCapacity", "8");
@@ -75,7 +75,7 @@ class SkyliftSettingsTest {
     }
 
     @Test
-    void blankValuesInCdkJsonMeanTheDefault() {
+    void blank_values_in_cdk_json_mean_the_default() {
         SkyliftSettings s = read(Map.of("connectionArn", "", "prodAccount", " ", "pipelineRegion", ""));
 
         assertThat(s.pipeline().connectionArn()).isEmpty();
@@ -84,7 +84,7 @@ class SkyliftSettingsTest {
     }
 
     @Test
-    void stagesInheritThePipelineEnvironmentAndKnowWhenTheyAreElsewhere() {
+    void stages_inherit_the_pipeline_environment_and_know_when_they_are_elsewhere() {
         SkyliftSettings s = read(Map.of("pipelineAccount", "111111111111", "pipelineRegion", "eu-west-1",
                 "prodAccount", "222222222222", "prodRegion", "us-east-1"));
 
@@ -139,7 +139,7 @@ class SkyliftSettingsTest {
 
     @ParameterizedTest(name = "{0} without its pipeline counterpart is refused")
     @CsvSource({"prodAccount,222222222222,pipelineAccount", "devRegion,eu-west-1,pipelineRegion"})
-    void aStageElsewhereNeedsThePipelineEnvironment(String key, String value, String required) {
+    void a_stage_elsewhere_needs_the_pipeline_environment(String key, String value, String required) {
         assertThatThrownBy(() -> read(Map.of(key, value)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(key)
@@ -148,12 +148,12 @@ class SkyliftSettingsTest {
 
     @ParameterizedTest(name = "deployId {0}")
     @CsvSource({"2026-11-28T09:15:00Z,2026-11-28T09:15:00Z", "2026-11-28T09:15:00.250Z,2026-11-28T09:15:00.250Z"})
-    void aDeployIdOverrideIsAnIsoUtcInstant(String value, String rendered) {
+    void a_deploy_id_override_is_an_iso_utc_instant(String value, String rendered) {
         assertThat(read(Map.of("deployId", value)).deployId()).hasToString(rendered);
     }
 
     @Test
-    void connectionProviderIsMatchedWithoutCase() {
+    void connection_provider_is_matched_without_case() {
         assertThat(read(Map.of("connectionProvider", "gitlab")).pipeline().connectionProvider()).isEqualTo("GitLab");
     }
 }

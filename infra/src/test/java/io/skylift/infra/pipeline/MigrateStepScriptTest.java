@@ -67,7 +67,7 @@ class MigrateStepScriptTest {
     }
 
     @Test
-    void aSuccessfulMigrationPassesAndPrintsTheSchemaHistory() throws Exception {
+    void a_successful_migration_passes_and_prints_the_schema_history() throws Exception {
         Run run = run(OK, MIGRATED, OK, INFO);
 
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -84,7 +84,7 @@ class MigrateStepScriptTest {
     }
 
     @Test
-    void aFunctionErrorFailsTheStepBeforeAskingForTheHistory() throws Exception {
+    void a_function_error_fails_the_step_before_asking_for_the_history() throws Exception {
         Run run = run(FUNCTION_ERROR,
                 "{\"errorMessage\":\"Migration V3__create_orders.sql failed: SQL State 42P07\"}", OK, INFO);
 
@@ -95,7 +95,7 @@ class MigrateStepScriptTest {
     }
 
     @Test
-    void aResultWithoutSuccessTrueFailsTheStep() throws Exception {
+    void a_result_without_success_true_fails_the_step() throws Exception {
         Run run = run(OK, "{\"command\":\"migrate\",\"success\":false}", OK, INFO);
 
         assertThat(run.exit()).as(run.toString()).isNotZero();
@@ -103,14 +103,14 @@ class MigrateStepScriptTest {
     }
 
     @Test
-    void aResultThatIsNotJsonFailsTheStep() throws Exception {
+    void a_result_that_is_not_json_fails_the_step() throws Exception {
         Run run = run(OK, "Task timed out", OK, INFO);
 
         assertThat(run.exit()).as(run.toString()).isNotZero();
     }
 
     @Test
-    void aFailingInfoFailsTheStep() throws Exception {
+    void a_failing_info_fails_the_step() throws Exception {
         Run run = run(OK, MIGRATED, FUNCTION_ERROR, "{\"errorMessage\":\"connection refused\"}");
 
         assertThat(run.exit()).as(run.toString()).isNotZero();

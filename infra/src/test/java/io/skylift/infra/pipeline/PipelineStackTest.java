@@ -43,14 +43,14 @@ class PipelineStackTest {
     }
 
     @Test
-    void theTopLevelIsOnePipelineStackOfTypeV2() {
+    void the_top_level_is_one_pipeline_stack_of_type_v2() {
         pipeline.resourceCountIs("AWS::CodePipeline::Pipeline", 1);
         pipeline.hasResourceProperties("AWS::CodePipeline::Pipeline", Map.of("PipelineType", "V2", "Name", "skylift"));
         assertThat(connected.pipeline().getStackName()).isEqualTo("skylift-pipeline");
     }
 
     @Test
-    void theSourceIsTheConfiguredRepositoryConnectionAndBranch() {
+    void the_source_is_the_configured_repository_connection_and_branch() {
         Map<String, Object> source = action("Source", "CodeStarSourceConnection");
         assertThat(configuration(source))
                 .containsEntry("ConnectionArn", "arn:aws:codestar-connections:eu-west-1:111111111111:connection/abcd-1234")
@@ -60,14 +60,14 @@ class PipelineStackTest {
     }
 
     @Test
-    void withoutAConnectionArnTheStackCreatesAConnectionToComplete() {
+    void without_a_connection_arn_the_stack_creates_a_connection_to_complete() {
         clonedPipeline.hasResourceProperties("AWS::CodeStarConnections::Connection", Map.of(
                 "ConnectionName", "skylift", "ProviderType", "GitHub"));
         Annotations.fromStack(cloned.pipeline()).hasWarning("*", Match.stringLikeRegexp(".*'repository' is not set.*"));
     }
 
     @Test
-    void synthBuildsWithJdk25AndThePinnedCdkCliWithDockerEnabled() {
+    void synth_builds_with_jdk25_and_the_pinned_cdk_cli_with_docker_enabled() {
         Map<String, Object> project = project("Pipeline/Build/Synth/CdkBuildProject");
         String buildSpec = buildSpec(project);
         assertThat(buildSpec).contains("docker create --name skylift-jdk " + PipelineStack.SYNTH_JDK_IMAGE,
@@ -77,19 +77,19 @@ class PipelineStackTest {
     }
 
     @Test
-    void selfMutationInstallsTheCliThatPackageJsonPins() {
+    void self_mutation_installs_the_cli_that_package_json_pins() {
         assertThat(buildSpec(project("Pipeline/UpdatePipeline/SelfMutation")))
                 .contains("npm install -g aws-cdk@2.1148.1");
     }
 
     @Test
-    void theArm64ImageIsPublishedFromAnArmBuildHost() {
+    void the_arm64_image_is_published_from_an_arm_build_host() {
         Map<String, Object> project = project("Pipeline/Assets/DockerAsset1");
         assertThat(environment(project)).containsEntry("Type", "ARM_CONTAINER").containsEntry("PrivilegedMode", true);
     }
 
     @Test
-    void devDeploysFirstThenProdBehindAManualApproval() {
+    void dev_deploys_first_then_prod_behind_a_manual_approval() {
         List<String> stages = stages().stream().map(s -> (String) s.get("Name")).toList();
         assertThat(stages).containsSubsequence("Source", "Build", "UpdatePipeline", "Assets", "Dev", "Prod");
         List<Map<String, Object>> prod = actions("Prod");
@@ -101,7 +101,7 @@ class PipelineStackTest {
     }
 
     @Test
-    void prodDeploysToItsOwnAccountAndRegionWithRotatedCrossAccountKeys() {
+    void prod_deploys_to_its_own_account_and_region_with_rotated_cross_account_keys() {
         assertThat(configuration(actionNamed("Prod", "skylift-prod.Prepare")).get("RoleArn").toString())
                 .contains("cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1");
         pipeline.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
@@ -115,12 +115,12 @@ class PipelineStackTest {
     }
 
     @Test
-    void namingAccountsAndRegionsStillNeedsNoLookup() {
+    void naming_accounts_and_regions_still_needs_no_lookup() {
         assertThat(connected.assembly().getManifest().getMissing()).as("context lookups").isNullOrEmpty();
     }
 
     @Test
-    void eachStageDeploysItsDataStackBeforeItsMigratorStack() {
+    void each_stage_deploys_its_data_stack_before_its_migrator_stack() {
         for (String stage : List.of("Dev", "Prod")) {
             String data = "skylift-" + stage.toLowerCase();
             assertThat(runOrder(actionNamed(stage, data + ".Deploy"))).as("data stack deployed before the migrator's")
@@ -131,7 +131,7 @@ class PipelineStackTest {
     }
 
     @Test
-    void afterEachDeployAStepInvokesThatStagesMigratorWithItsArnFromTheStageOutput() {
+    void after_each_deploy_a_step_invokes_that_stages_migrator_with_its_arn_from_the_stage_output() {
         for (String stage : List.of("Dev", "Prod")) {
             Map<String, Object> step = actionNamed(stage, "Migrate" + stage);
             assertThat(runOrder(step)).as("migrate step after the migrator's deploy")
@@ -146,7 +146,7 @@ class PipelineStackTest {
     }
 
     @Test
-    void theMigrateStepInvokesWithTheRawJsonPayloadAndALongReadTimeout() {
+    void the_migrate_step_invokes_with_the_raw_json_payload_and_a_long_read_timeout() {
         String commands = String.join("\n", MigrateStep.commands());
         assertThat(commands)
                 .contains("aws lambda invoke", "--cli-binary-format raw-in-base64-out",
@@ -155,7 +155,7 @@ class PipelineStackTest {
     }
 
     @Test
-    void eachMigrateStepMayInvokeOnlyItsOwnStagesMigrator() {
+    void each_migrate_step_may_invoke_only_its_own_stages_migrator() {
         Map<String, String> expected = Map.of(
                 "Dev", "arn:aws:lambda:eu-west-1:111111111111:function:skylift-dev-migrator",
                 "Prod", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator");
@@ -175,7 +175,7 @@ class PipelineStackTest {
     }
 
     @Test
-    void anEnvironmentAgnosticPipelineNamesTheFunctionInItsOwnAccountAndRegion() {
+    void an_environment_agnostic_pipeline_names_the_function_in_its_own_account_and_region() {
         List<Object> resources = new ArrayList<>();
         clonedPipeline.findResources("AWS::IAM::Policy").values().forEach(p -> statements(p).stream()
                 .filter(s -> s.get("Action").toString().contains("lambda:"))
