@@ -39,12 +39,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A certificate authority made for one test run, standing in for Amazon RDS's: the test PostgreSQL serves a
  * certificate it issued, and clients verify it with {@code sslmode=verify-full} against its certificate file, as the
- * migrator verifies Aurora's against the RDS CA bundle. Keys are EC P-256 (fast to make); nothing is cached across
+ * migrator verifies Aurora's against the RDS CA bundle. Keys are EC P-256 (fast to make), or RSA 2048 with
+ * {@code -D}{@value #KEYS_PROPERTY}{@code =rsa}, what Aurora's default CA ({@code rds-ca-rsa2048-g1}) and its server
+ * certificates use (the benchmark: verifying them costs a client other work than EC keys); nothing is cached across
  * runs, so no test depends on a certificate some earlier run left behind.
  */
 public final class TestCertificateAuthority {
 
+    /** {@code ec} (the default) or {@code rsa}: the key type of the CA and the server certificates. */
+    public static final String KEYS_PROPERTY = "skylift.testkit.tls.keys";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final boolean RSA = "rsa".equalsIgnoreCase(System.getProperty(KEYS_PROPERTY, "ec"));
     private static final Duration VALIDITY = Duration.ofDays(2);
 
     private final String name;
@@ -139,6 +144,11 @@ public final class TestCertificateAuthority {
     }
 
     private static KeyPair newKeyPair() throws GeneralSecurityException {
+        if (RSA) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048, RANDOM);
+            return generator.generateKeyPair();
+        }
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return generator.generateKeyPair();
@@ -149,7 +159,7 @@ public final class TestCertificateAuthority {
     }
 
     private static org.bouncycastle.operator.ContentSigner signer(KeyPair keys) throws OperatorCreationException {
-        return new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
+        return new JcaContentSignerBuilder(RSA ? "SHA256withRSA" : "SHA256withECDSA").build(keys.getPrivate());
     }
 
     private static X509Certificate sign(X509CertificateHolder holder) throws GeneralSecurityException {

@@ -7,6 +7,7 @@ import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.LocalDatabases;
 import io.skylift.migrator.testkit.RuntimeInterfaceClientProcess;
+import io.skylift.migrator.testkit.TestCertificateAuthority;
 import io.skylift.migrator.testkit.TestDatabase;
 import java.io.File;
 import java.io.IOException;
@@ -88,6 +89,9 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("skylift.testkit.postgres", System.getProperty("skylift.testkit.postgres", "embedded"));
+        // Aurora's certificates: RSA 2048 under rds-ca-rsa2048-g1, Amazon RDS's default CA.
+        System.setProperty(TestCertificateAuthority.KEYS_PROPERTY,
+                System.getProperty(TestCertificateAuthority.KEYS_PROPERTY, "rsa"));
         new Benchmark().run();
         // The embedded PostgreSQL and the local endpoints stop with the JVM.
         System.exit(0);
@@ -466,7 +470,8 @@ public final class Benchmark {
         out.append("\n\nSetup: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(" for every process; PostgreSQL ").append(serverVersion(database))
-                .append(" (embedded, local, TLS required, certificates verified by every client); Skylift: ")
+                .append(" (embedded, local, TLS required, an RSA 2048 certificate as Aurora's, verified by every client); ")
+                .append("Skylift: ")
                 .append("flyway-core ").append(jarVersion("flyway-core-"))
                 .append(" in the image's layout, started by the image's bootstrap (")
                 .append(String.join(" ", DockerfileStages.read().startCommand()))
