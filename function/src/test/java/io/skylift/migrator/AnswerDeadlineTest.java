@@ -151,4 +151,17 @@ class AnswerDeadlineTest {
                     .isGreaterThanOrEqualTo(3);
         }
     }
+
+    @Test
+    void the_connect_timeouts_do_not_cut_a_migration_statement_that_runs_longer() {
+        fixture.environment.put("DB_CONNECT_TIMEOUT_SECONDS", "1");
+        fixture.migration("V5__long_statement.sql", "SELECT pg_sleep(3);");
+
+        invoke(fixture.handler(), fixture.cloudFormationEvent("Create", null), LambdaContext.generous());
+
+        JsonNode body = onlyAnswer();
+        assertThat(body.get("Status").asText()).as("no socket timeout: the 3 s statement outlived the 1 s login timeout")
+                .isEqualTo("SUCCESS");
+        assertThat(body.get("Data").get("SchemaVersion").asText()).isEqualTo("5");
+    }
 }
