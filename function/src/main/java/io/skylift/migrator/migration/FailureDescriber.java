@@ -36,17 +36,22 @@ final class FailureDescriber {
     private static final String SCRAM_SUFFIX = "_SCRAM";
 
     private final Function<String, List<String>> scriptsUsing;
+    private final LockRetry lockRetry;
 
-    /** @param scriptsUsing finds the scripts that mention a text (a placeholder), for messages; may return empty */
-    FailureDescriber(Function<String, List<String>> scriptsUsing) {
+    /**
+     * @param scriptsUsing finds the scripts that mention a text (a placeholder), for messages; may return empty
+     * @param lockRetry    the lock timeout in force and the sessions seen holding locks, for lock-timeout reasons
+     */
+    FailureDescriber(Function<String, List<String>> scriptsUsing, LockRetry lockRetry) {
         this.scriptsUsing = scriptsUsing;
+        this.lockRetry = lockRetry;
     }
 
     /** The reason for any failure of a Flyway command (never empty). */
     MigrationFailedException describe(RuntimeException failure) {
         var failed = FlywayInternals.failedMigration(failure);
         if (failed.isPresent()) {
-            return describeMigration(failed.get(), failure, List.of(), 1, null);
+            return describeMigration(failed.get(), failure, lockRetry.blockers().get(), 1, lockRetry.lockTimeout());
         }
         String message = clean(failure.getMessage());
         Matcher placeholder = MISSING_PLACEHOLDER.matcher(message);

@@ -80,7 +80,7 @@ public final class MigrationRunner {
         Objects.requireNonNull(lockRetry, "lockRetry must not be null");
         long start = System.nanoTime();
         Flyway flyway = configure(request, dataSource, secretPlaceholders, progress);
-        FailureDescriber describer = new FailureDescriber(text -> scriptsUsing(flyway, text));
+        FailureDescriber describer = new FailureDescriber(text -> scriptsUsing(flyway, text), lockRetry);
         MigrationReport report;
         try {
             JavaMigrationCheck.check(flyway.getConfiguration().getLocations(), MigrationRunner.class.getClassLoader());

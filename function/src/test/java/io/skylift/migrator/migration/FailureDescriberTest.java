@@ -29,7 +29,8 @@ class FailureDescriberTest {
 
     @Test
     void no_message_is_never_an_empty_reason() {
-        FailureDescriber describer = new FailureDescriber(text -> java.util.List.of());
+        FailureDescriber describer = new FailureDescriber(text -> java.util.List.of(), new LockRetry(java.time.Duration.ofSeconds(5), 0,
+                io.skylift.migrator.deadline.Deadline.after(java.time.Duration.ofMinutes(1)), java.util.List::of));
         assertThat(describer.describe(new IllegalStateException()).getMessage())
                 .isEqualTo("Unexpected IllegalStateException: IllegalStateException without a message (the function's "
                         + "log has the cause chain)");
