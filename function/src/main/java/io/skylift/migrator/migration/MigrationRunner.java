@@ -173,9 +173,19 @@ public final class MigrationRunner {
                     .toList();
             String initial = first ? result.initialSchemaVersion : initialVersion;
             String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            if (!applied.isEmpty()) {
+                // Flyway takes its lock per migration: another invocation may have applied later migrations between
+                // ours, so the version this run reached is not necessarily the database's.
+                version = currentVersion(flyway, version);
+            }
             return new MigrationReport(Command.MIGRATE.wireName(), true, version, initial, applied.size(), applied,
                     pending, result.warnings == null ? List.of() : result.warnings, 0);
         }
+    }
+
+    private static String currentVersion(Flyway flyway, String fallback) {
+        MigrationInfo current = flyway.info().current();
+        return current == null || current.getVersion() == null ? fallback : current.getVersion().getVersion();
     }
 
     private static boolean lockTimedOut(Throwable e) {
