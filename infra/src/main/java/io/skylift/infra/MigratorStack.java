@@ -15,7 +15,9 @@ import java.util.Objects;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
+import io.skylift.infra.pipeline.MigrateStep;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Permission;
 import software.constructs.Construct;
@@ -90,10 +92,18 @@ public final class MigratorStack extends Stack {
         migrator.allowTo("SecretsManagerIngress", network.getSecretsManagerEndpoint(), 443,
                 "Secrets Manager (HTTPS) from the migrator");
         // A stage in another account is checked by the pipeline's post-deploy step, which runs in the pipeline's
-        // account: that account may invoke this function (and nothing else here).
+        // account: that step's role (named, so this stack can name it) may invoke this function, and no other
+        // principal of that account. In the same account the step's role needs no resource policy: its own policy
+        // names this one function, and nothing here grants invocation to anyone else.
         if (settings.isCrossAccount(stage)) {
-            migrator.getFunction().addPermission("PipelineInvoke", Permission.builder()
-                    .principal(new AccountPrincipal(settings.pipeline().account().orElseThrow()))
+            migrator.getFunction().addPermission("PipelineStepInvoke", Permission.builder()
+                    .principal(new ArnPrincipal(formatArn(ArnComponents.builder()
+                            .service("iam")
+                            .region("")
+                            .account(settings.pipeline().account().orElseThrow())
+                            .resource("role")
+                            .resourceName(MigrateStep.roleName(settings, stage))
+                            .build())))
                     .action("lambda:InvokeFunction")
                     .build());
         }

@@ -110,6 +110,46 @@ class NagChecksTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void iam5_is_suppressed_only_on_the_iam_policies_cdk_pipelines_generates_and_only_for_listed_wildcards() {
+        int scoped = 0;
+        for (Stack stack : stacks) {
+            Map<String, Object> resources = (Map<String, Object>) Template.fromStack(stack).toJSON().get("Resources");
+            for (Map.Entry<String, Object> entry : resources.entrySet()) {
+                Map<String, Object> resource = (Map<String, Object>) entry.getValue();
+                if (!(resource.get("Metadata") instanceof Map<?, ?> m && m.get("cdk_nag") instanceof Map<?, ?> nag
+                        && nag.get("rules_to_suppress") instanceof List<?> rules)) {
+                    continue;
+                }
+                for (Object rule : rules) {
+                    Map<String, Object> suppression = (Map<String, Object>) rule;
+                    if (!"AwsSolutions-IAM5".equals(suppression.get("id"))) {
+                        continue;
+                    }
+                    assertThat(resource.get("Type")).as("IAM5 suppressed on " + entry.getKey())
+                            .isEqualTo("AWS::IAM::Policy");
+                    assertThat(suppression.get("applies_to")).as("IAM5 on " + entry.getKey() + " lists its wildcards")
+                            .isInstanceOfSatisfying(List.class, list -> assertThat(list).isNotEmpty());
+                    scoped++;
+                }
+            }
+        }
+        assertThat(scoped).isPositive();
+    }
+
+    @Test
+    void the_smg4_reason_says_what_holds_today() {
+        for (Stack stack : stacks) {
+            for (Map<String, Object> rule : suppressionsOf(stack)) {
+                if ("AwsSolutions-SMG4".equals(rule.get("id"))) {
+                    assertThat(String.valueOf(rule.get("reason"))).contains("No rotation is configured")
+                            .contains("Secrets Manager endpoint").doesNotContain("addRotationSingleUser");
+                }
+            }
+        }
+    }
+
     private static List<Stack> stacksOf(TestApps.Synthesized app) {
         List<Stack> all = new ArrayList<>();
         all.add(app.pipeline());

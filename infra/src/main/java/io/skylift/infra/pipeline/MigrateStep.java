@@ -6,6 +6,9 @@ import java.util.Objects;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.pipelines.CodeBuildStep;
+import io.skylift.infra.config.SkyliftSettings;
+import io.skylift.infra.config.StageSettings;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
@@ -24,14 +27,25 @@ public final class MigrateStep {
     }
 
     /**
+     * The step's role's name: fixed, so that a stage in another account can let exactly this role invoke its
+     * migrator (a role ARN in a resource policy, not the whole pipeline account).
+     */
+    public static String roleName(SkyliftSettings settings, StageSettings stage) {
+        return settings.namePrefix() + "-" + stage.name() + "-migrate-step";
+    }
+
+    /**
      * @param id              step id, unique in the pipeline
+     * @param role            the step's CodeBuild role ({@link #roleName}); CDK Pipelines adds its log and
+     *                        artifact permissions, this step adds invoking the one function
      * @param functionArn     the migrator's ARN as the pipeline's account can name it before the stage
      *                        exists (the step's IAM policy allows invoking this function only)
      * @param functionArnOutput the stage's output holding the same ARN, read at run time
      * @param functionTimeout the migrator's timeout: the invocation may take that long
      */
-    public static CodeBuildStep create(String id, String functionArn, CfnOutput functionArnOutput,
+    public static CodeBuildStep create(String id, IRole role, String functionArn, CfnOutput functionArnOutput,
             Duration functionTimeout) {
+        Objects.requireNonNull(role, "role must not be null");
         Objects.requireNonNull(functionArn, "functionArn must not be null");
         Objects.requireNonNull(functionArnOutput, "functionArnOutput must not be null");
         Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
@@ -42,6 +56,7 @@ public final class MigrateStep {
                         "AWS_MAX_ATTEMPTS", "1",
                         "READ_TIMEOUT", Integer.toString(functionTimeout.toSeconds().intValue() + 60)))
                 .commands(commands())
+                .role(role)
                 .rolePolicyStatements(List.of(PolicyStatement.Builder.create()
                         .actions(List.of("lambda:InvokeFunction"))
                         .resources(List.of(functionArn))

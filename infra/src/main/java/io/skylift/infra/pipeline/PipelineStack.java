@@ -34,6 +34,8 @@ import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
 import software.amazon.awscdk.services.codebuild.LocalCacheMode;
 import software.amazon.awscdk.services.codepipeline.PipelineType;
 import software.amazon.awscdk.services.codestarconnections.CfnConnection;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.constructs.Construct;
 
 /**
@@ -45,6 +47,7 @@ public final class PipelineStack extends Stack {
 
     private final CodePipeline pipeline;
     private final List<SkyliftStage> stages = new ArrayList<>();
+    private final List<Role> stepRoles = new ArrayList<>();
 
     public PipelineStack(Construct scope, String id, Props props) {
         super(scope, id, stackProps(props.settings()));
@@ -93,13 +96,13 @@ public final class PipelineStack extends Stack {
             pipeline.addStage(stage, AddStageOpts.builder()
                     .pre(pre)
                     .post(List.of(MigrateStep.create("Migrate" + stageSettings.displayName(),
-                            migratorArn(settings, stageSettings), stage.getMigratorArnOutput(),
+                            migrateStepRole(settings, stageSettings), migratorArn(settings, stageSettings), stage.getMigratorArnOutput(),
                             Duration.minutes(settings.migrator().timeoutMinutes()))))
                     .build());
         }
         // Built now, not at synth time, so the generated constructs exist for the suppressions.
         pipeline.buildPipeline();
-        PipelineSuppressions.apply(pipeline);
+        PipelineSuppressions.apply(pipeline, stepRoles);
     }
 
     /** The pipeline. */
@@ -110,6 +113,18 @@ public final class PipelineStack extends Stack {
     /** The stages, in deployment order. */
     public List<SkyliftStage> getStages() {
         return List.copyOf(stages);
+    }
+
+    /** The post-deploy step's role, under a fixed name that a stage in another account names in its resource policy. */
+    private Role migrateStepRole(SkyliftSettings settings, StageSettings stage) {
+        Role role = Role.Builder.create(this, "Migrate" + stage.displayName() + "Role")
+                .roleName(MigrateStep.roleName(settings, stage))
+                .assumedBy(new ServicePrincipal("codebuild.amazonaws.com"))
+                .description("Skylift: the " + stage.name() + " stage's post-deploy step; the only principal of this"
+                        + " account that may invoke that stage's migrator")
+                .build();
+        stepRoles.add(role);
+        return role;
     }
 
     // The ARN is built from the function's physical name, so the step's policy names that one function

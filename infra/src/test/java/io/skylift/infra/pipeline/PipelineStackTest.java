@@ -109,9 +109,50 @@ class PipelineStackTest {
             assertThat(stack.getAccount()).isEqualTo("222222222222");
             assertThat(stack.getRegion()).isEqualTo("us-east-1");
         }
-        Template.fromStack(connected.migrator("prod")).hasResourceProperties("AWS::Lambda::Permission", Map.of(
-                "Action", "lambda:InvokeFunction", "Principal", "111111111111"));
+    }
+
+    @Test
+    void only_the_prod_steps_role_may_invoke_prods_migrator_from_the_other_account() {
+        Map<String, Map<String, Object>> permissions = Template.fromStack(connected.migrator("prod"))
+                .findResources("AWS::Lambda::Permission");
+        assertThat(permissions).hasSize(1);
+        Map<String, Object> properties = properties(permissions.values().iterator().next());
+        assertThat(properties.get("Action")).isEqualTo("lambda:InvokeFunction");
+        assertThat(new ObjectMapperHolder().json(properties.get("Principal")))
+                .as("the step's role, not the pipeline's account").contains(":iam::111111111111:role/skylift-prod-migrate-step")
+                .isNotEqualTo("\"111111111111\"");
         Template.fromStack(connected.migrator("dev")).resourceCountIs("AWS::Lambda::Permission", 0);
+    }
+
+    @Test
+    void in_the_same_account_no_resource_policy_grants_invocation_and_each_step_runs_under_its_named_role() {
+        for (String stage : List.of("dev", "prod")) {
+            Template.fromStack(cloned.migrator(stage)).resourceCountIs("AWS::Lambda::Permission", 0);
+        }
+        for (Template template : List.of(clonedPipeline, pipeline)) {
+            for (String stage : List.of("Dev", "Prod")) {
+                template.hasResourceProperties("AWS::IAM::Role", Map.of(
+                        "RoleName", "skylift-" + stage.toLowerCase() + "-migrate-step",
+                        "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(
+                                Map.of("Principal", Map.of("Service", "codebuild.amazonaws.com"))))))));
+            }
+        }
+        for (String stage : List.of("Dev", "Prod")) {
+            Map<String, Object> project = project("Pipeline/Pipeline/" + stage + "/Migrate" + stage + "/Migrate" + stage);
+            assertThat(new ObjectMapperHolder().json(properties(project).get("ServiceRole")))
+                    .contains("Migrate" + stage + "Role");
+        }
+    }
+
+    /** JSON text of a template value, for assertions on intrinsic functions. */
+    private static final class ObjectMapperHolder {
+        String json(Object value) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @Test
@@ -229,6 +270,11 @@ class PipelineStackTest {
                 .toList();
         assertThat(projects).as("CodeBuild project at " + pathPart).hasSize(1);
         return projects.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.get("Properties");
     }
 
     @SuppressWarnings("unchecked")
