@@ -3,12 +3,12 @@ package io.skylift.migrator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
-import io.skylift.migrator.cloudformation.CloudFormationResponse;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.invocation.CloudFormationRequest;
+import io.skylift.migrator.invocation.Caller;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.failure.ErrorCode;
@@ -85,8 +85,8 @@ public final class MigratorHandler implements RequestStreamHandler {
             invocation = parser.parse(input.readAllBytes());
         } catch (InvalidInvocationException e) {
             Failure failure = classify(e);
-            log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, null, "FAILED", null,
-                    null, 0, millisSince(start), failure.message(), failure.code().name()));
+            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, null, ResultStatus.FAILED,
+                    null, null, 0, millisSince(start), failure.message(), failure.code().name()));
             throw new InvocationFailedException(failure.withCode());
         }
         switch (invocation) {
@@ -107,7 +107,7 @@ public final class MigratorHandler implements RequestStreamHandler {
                     return failure.get().message();
                 }, answerDeadline);
         MigrationReport report = outcome.report();
-        boolean failed = CloudFormationResponse.FAILED.equals(outcome.response().status());
+        boolean failed = outcome.response().status() == ResultStatus.FAILED;
         String error = failed ? outcome.response().reason() : null;
         // A FAILED answer without a thrown failure is an event the answerer refused (unknown RequestType).
         String errorCode = !failed ? null
@@ -115,7 +115,7 @@ public final class MigratorHandler implements RequestStreamHandler {
         if (!outcome.delivered()) {
             error = "answer not delivered to CloudFormation" + (error == null ? "" : "; " + error);
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), "cloudformation", request.event().getStackId(),
+        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.CLOUDFORMATION, request.event().getStackId(),
                 request.requestType(), outcome.rollback() ? "rollback" : report == null ? null : report.command(),
                 outcome.response().status(),
                 report == null ? null : report.previousSchemaVersion(),
@@ -130,13 +130,13 @@ public final class MigratorHandler implements RequestStreamHandler {
             report = migrator().run(request, workDeadline(context));
         } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
             Failure failure = classify(t);
-            log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null,
-                    request.command().wireName(), "FAILED", null, null, 0, millisSince(start), failure.message(),
+            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null,
+                    request.command().wireName(), ResultStatus.FAILED, null, null, 0, millisSince(start), failure.message(),
                     failure.code().name()));
             throw new InvocationFailedException(failure.withCode());
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), "direct", null, null, report.command(), "SUCCESS",
-                report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
+        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, report.command(),
+                ResultStatus.SUCCESS, report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
                 millisSince(start), null, null));
         output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
     }

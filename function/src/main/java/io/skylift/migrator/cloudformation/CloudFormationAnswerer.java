@@ -1,5 +1,6 @@
 package io.skylift.migrator.cloudformation;
 
+import io.skylift.migrator.ResultStatus;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.invocation.CloudFormationRequest;
 import io.skylift.migrator.migration.MigrationReport;
@@ -90,13 +91,13 @@ public final class CloudFormationAnswerer {
 
     private static CloudFormationResponse success(CloudFormationRequest request, String physicalId, String reason,
                                                   Map<String, String> data) {
-        return new CloudFormationResponse(CloudFormationResponse.SUCCESS, reason, physicalId,
+        return new CloudFormationResponse(ResultStatus.SUCCESS, reason, physicalId,
                 request.event().getStackId(), request.event().getRequestId(),
                 request.event().getLogicalResourceId(), data);
     }
 
     private static CloudFormationResponse failed(CloudFormationRequest request, String physicalId, String reason) {
-        return new CloudFormationResponse(CloudFormationResponse.FAILED, reason, physicalId,
+        return new CloudFormationResponse(ResultStatus.FAILED, reason, physicalId,
                 request.event().getStackId(), request.event().getRequestId(),
                 request.event().getLogicalResourceId(), Map.of());
     }

@@ -1,5 +1,6 @@
 package io.skylift.migrator.cloudformation;
 
+import io.skylift.migrator.ResultStatus;
 import io.skylift.migrator.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -9,21 +10,19 @@ import java.util.Objects;
 /**
  * The answer to a CloudFormation custom-resource event, as PUT to its {@code ResponseURL}.
  *
- * @param status             {@code SUCCESS} or {@code FAILED}
+ * @param status             {@code SUCCESS} or {@code FAILED}, sent as CloudFormation spells it
  * @param reason             required on FAILED; shortened so the whole body fits CloudFormation's 4096 bytes
  * @param physicalResourceId never empty
  * @param data               values for {@code Fn::GetAtt}
  */
-public record CloudFormationResponse(String status, String reason, String physicalResourceId, String stackId,
+public record CloudFormationResponse(ResultStatus status, String reason, String physicalResourceId, String stackId,
                                      String requestId, String logicalResourceId, Map<String, String> data) {
     /** CloudFormation rejects larger answers. */
     public static final int MAX_BODY_BYTES = 4096;
-    public static final String SUCCESS = "SUCCESS";
-    public static final String FAILED = "FAILED";
 
     public CloudFormationResponse {
         Objects.requireNonNull(status, "status must not be null");
-        if (FAILED.equals(status) && (reason == null || reason.isBlank())) {
+        if (status == ResultStatus.FAILED && (reason == null || reason.isBlank())) {
             throw new IllegalArgumentException("a FAILED answer needs a reason");
         }
         if (physicalResourceId == null || physicalResourceId.isEmpty()) {
@@ -58,7 +57,7 @@ public record CloudFormationResponse(String status, String reason, String physic
 
     private byte[] render(String fittedReason) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("Status", status);
+        json.put("Status", status.name());
         if (fittedReason != null) {
             json.put("Reason", fittedReason);
         }

@@ -39,13 +39,13 @@ public final class InvocationLog {
     private static Map<String, Object> summary(InvocationRecord r) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("level", r.failed() ? "ERROR" : "INFO");
-        json.put("message", "skylift invocation " + r.outcome());
+        json.put("message", "skylift invocation " + r.outcome().name());
         json.put("requestId", r.requestId());
-        json.put("caller", r.caller());
+        json.put("caller", r.caller().wireName());
         putIfSet(json, "stackId", r.stackId());
         putIfSet(json, "requestType", r.requestType());
         putIfSet(json, "command", r.command());
-        json.put("outcome", r.outcome());
+        json.put("outcome", r.outcome().name());
         json.put("previousSchemaVersion", r.previousSchemaVersion());
         json.put("schemaVersion", r.schemaVersion());
         json.put("migrationsApplied", r.migrationsApplied());

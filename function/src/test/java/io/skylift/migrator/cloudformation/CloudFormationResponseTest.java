@@ -5,18 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.Json;
+import io.skylift.migrator.ResultStatus;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CloudFormationResponseTest {
     private static CloudFormationResponse failed(String reason) {
-        return new CloudFormationResponse("FAILED", reason, "shop-dev-Schema", "arn:stack/shop-dev/1", "req-1",
+        return new CloudFormationResponse(ResultStatus.FAILED, reason, "shop-dev-Schema", "arn:stack/shop-dev/1", "req-1",
                 "Schema", Map.of());
     }
 
     @Test
     void renders_every_field_cloudformation_reads() throws Exception {
-        var response = new CloudFormationResponse("SUCCESS", "ok", "pid", "sid", "rid", "lid",
+        var response = new CloudFormationResponse(ResultStatus.SUCCESS, "ok", "pid", "sid", "rid", "lid",
                 Map.of("SchemaVersion", "4", "MigrationsApplied", "2"));
         JsonNode json = Json.MAPPER.readTree(response.toJson());
         assertThat(json.get("Status").asText()).isEqualTo("SUCCESS");
@@ -41,7 +42,7 @@ class CloudFormationResponseTest {
     @Test
     void failed_needs_a_reason_and_every_answer_a_physical_id() {
         assertThatThrownBy(() -> failed(" ")).hasMessageContaining("reason");
-        assertThatThrownBy(() -> new CloudFormationResponse("SUCCESS", null, "", "s", "r", "l", Map.of()))
+        assertThatThrownBy(() -> new CloudFormationResponse(ResultStatus.SUCCESS, null, "", "s", "r", "l", Map.of()))
                 .hasMessageContaining("physicalResourceId");
     }
 }
