@@ -1,10 +1,20 @@
 package io.skylift.migrator;
 
+import io.skylift.lint.Finding;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.BlockingSession;
+import io.skylift.migrator.database.ConnectionSupplierDataSource;
 import io.skylift.migrator.database.LockWatch;
+import io.skylift.migrator.database.ReadOnlySessions;
 import io.skylift.migrator.failure.AuthenticationFailedException;
 import io.skylift.migrator.failure.ErrorCode;
+import io.skylift.migrator.invocation.Command;
+import io.skylift.migrator.migration.Review;
+import io.skylift.migrator.plan.MigrationFolders;
+import io.skylift.migrator.plan.MigrationLint;
+import io.skylift.migrator.plan.ProvidedMigrationsFolder;
+import java.nio.file.Path;
+import javax.sql.DataSource;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.database.DatabaseConnector;
 import io.skylift.migrator.database.DatabaseTarget;
@@ -83,11 +93,40 @@ public final class Migrator {
      *                                  what to do; or the secret/connection error that stopped it
      */
     public MigrationReport run(DirectRequest request, Deadline deadline) {
+        if (request.command() == Command.LINT) {
+            return lint(request);
+        }
+        if (request.migrations().isEmpty()) {
+            return run(request, deadline, null);
+        }
+        try (ProvidedMigrationsFolder provided = ProvidedMigrationsFolder.write(request.migrations())) {
+            return run(request, deadline, provided.folder());
+        }
+    }
+
+    /** {@code lint}: the findings of the image's (or the payload's) migrations; no secret, no database. */
+    private MigrationReport lint(DirectRequest request) {
+        long start = System.nanoTime();
+        List<Finding> findings;
+        if (request.migrations().isEmpty()) {
+            findings = new MigrationLint().lint(MigrationFolders.of(settings));
+        } else {
+            try (ProvidedMigrationsFolder provided = ProvidedMigrationsFolder.write(request.migrations())) {
+                findings = new MigrationLint().lint(List.of(provided.folder()));
+            }
+        }
+        Review review = Review.lint(findings);
+        return new MigrationReport(Command.LINT.wireName(), !review.hasErrorFindings(), null, null, 0, List.of(),
+                List.of(), List.of(), (System.nanoTime() - start) / 1_000_000, review);
+    }
+
+    private MigrationReport run(DirectRequest request, Deadline deadline, Path providedFolder) {
         AtomicReference<DatabaseConnector> connector = new AtomicReference<>();
         AtomicReference<LockWatch> watch = new AtomicReference<>();
         MigrationProgress progress = new MigrationProgress();
         try {
-            return watchdog.call(() -> runWithRotation(request, deadline, connector, watch, progress), deadline,
+            return watchdog.call(() -> runWithRotation(request, deadline, connector, watch, progress,
+                            providedFolder), deadline,
                     () -> ifPresent(connector, DatabaseConnector::cancelRunningWork),
                     () -> ifPresent(connector, DatabaseConnector::abortAll));
         } catch (Watchdog.DeadlineExceededException e) {
@@ -126,9 +165,10 @@ public final class Migrator {
 
     private MigrationReport runWithRotation(DirectRequest request, Deadline deadline,
                                             AtomicReference<DatabaseConnector> connector,
-                                            AtomicReference<LockWatch> watch, MigrationProgress progress) {
+                                            AtomicReference<LockWatch> watch, MigrationProgress progress,
+                                            Path providedFolder) {
         try {
-            return runOnce(request, deadline, connector, watch, progress);
+            return runOnce(request, deadline, connector, watch, progress, providedFolder);
         } catch (AuthenticationFailedException e) {
             if (settings.secretId() == null) {
                 throw e;
@@ -138,13 +178,13 @@ public final class Migrator {
                     + " and the placeholder secrets again");
             secrets.forget(settings.secretId());
             settings.placeholderSecrets().forEach(p -> secrets.forget(p.secretId()));
-            return runOnce(request, deadline, connector, watch, progress);
+            return runOnce(request, deadline, connector, watch, progress, providedFolder);
         }
     }
 
     private MigrationReport runOnce(DirectRequest request, Deadline deadline,
                                     AtomicReference<DatabaseConnector> current, AtomicReference<LockWatch> watch,
-                                    MigrationProgress progress) {
+                                    MigrationProgress progress, Path providedFolder) {
         SecretSource cached = secrets.withMaxAge(settings.secretCacheTtl());
         DatabaseSecret secret = settings.secretId() == null ? null
                 : DatabaseSecret.parse(settings.secretId(), cached.read(settings.secretId()));
@@ -184,7 +224,12 @@ public final class Migrator {
         }
         LockRetry lockRetry = new LockRetry(settings.lockTimeout(), settings.lockRetries(), deadline,
                 lockWatch::blockers);
-        return runner().run(request, connector.dataSource(), placeholders, progress, lockRetry);
+        // plan reads only: every transaction of its sessions is READ ONLY, so nothing Flyway does can write (not
+        // even create the history table), whatever the settings.
+        DataSource dataSource = request.command() == Command.PLAN
+                ? new ConnectionSupplierDataSource(() -> ReadOnlySessions.readOnly(connector.connect()))
+                : connector.dataSource();
+        return runner().run(request, dataSource, placeholders, progress, lockRetry, providedFolder);
     }
 
     /** Often enough to see a holder within one lock timeout, rarely enough to cost nothing noticeable. */

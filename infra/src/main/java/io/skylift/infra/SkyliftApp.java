@@ -2,6 +2,7 @@ package io.skylift.infra;
 
 import io.skylift.infra.config.ContextReader;
 import io.skylift.infra.config.SkyliftSettings;
+import io.skylift.infra.lint.MigrationsGate;
 import io.skylift.infra.nag.NagChecks;
 import io.skylift.infra.pipeline.PipelineStack;
 import java.nio.file.Path;
@@ -40,9 +41,12 @@ public final class SkyliftApp {
      *
      * @param repositoryRoot the directory holding cdk.json, package.json and the migrator's Dockerfile
      * @param now            synth time, the default deploy id
-     * @throws IllegalArgumentException when a context value cannot be used
+     * @throws IllegalArgumentException when a context value cannot be used, or a migration has a lint error
+     *                                  ({@link MigrationsGate.MigrationsRejectedException}, the report as message)
      */
     public static PipelineStack build(App app, Path repositoryRoot, Instant now) {
+        // First: a migration that would lock or break a live table stops the pipeline before anything deploys.
+        MigrationsGate.check(repositoryRoot, System.err);
         SkyliftSettings settings = SkyliftSettings.fromContext(new ContextReader(app.getNode()::tryGetContext), now);
         // On the app: covers the pipeline stack and any cross-region support stack. Stages check themselves.
         NagChecks.apply(app);

@@ -24,7 +24,7 @@ class TestNamingTest {
     private static final Pattern SENTENCE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)+");
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"function", "image", "construct", "infra"})
+    @ValueSource(strings = {"lint", "function", "image", "construct", "infra"})
     void every_test_of_the_module_is_named_as_a_snake_case_sentence(String module) throws IOException {
         Path tests = TestApps.ROOT.resolve(module).resolve("src/test/java");
         List<String> names = new ArrayList<>();

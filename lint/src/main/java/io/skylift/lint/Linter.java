@@ -70,19 +70,22 @@ public final class Linter {
             }
             for (int r = 0; r < rules.size(); r++) {
                 Rule rule = rules.get(r);
-                for (Violation violation : byRule.get(r)) {
-                    if (violation.statement() != index) {
-                        continue;
-                    }
-                    Allow accepting = allows.stream()
-                            .filter(a -> a.hasReason() && a.rule().equals(rule.id())).findFirst().orElse(null);
-                    if (accepting == null) {
-                        findings.add(new Finding(rule.id(), rule.severity(), script, statement.line(),
-                                violation.message()));
-                    } else {
-                        used.add(accepting);
-                    }
+                final int statementIndex = index;
+                List<String> messages = byRule.get(r).stream().filter(v -> v.statement() == statementIndex)
+                        .map(Violation::message).toList();
+                if (messages.isEmpty()) {
+                    continue;
                 }
+                Allow accepting = allows.stream()
+                        .filter(a -> a.hasReason() && a.rule().equals(rule.id())).findFirst().orElse(null);
+                if (accepting != null) {
+                    used.add(accepting);
+                    continue;
+                }
+                // One finding per rule and statement: an ALTER TABLE adding twenty generated columns is one problem.
+                String message = messages.get(0) + (messages.size() == 1 ? ""
+                        : " (" + (messages.size() - 1) + " more like it in this statement)");
+                findings.add(new Finding(rule.id(), rule.severity(), script, statement.line(), message));
             }
             for (Allow allow : allows) {
                 if (allow.hasReason() && !used.contains(allow) && Rules.byId(allow.rule()).isPresent()) {

@@ -13,7 +13,7 @@ class AllowCommentTest {
     }
 
     @Test
-    void anAllowWithAReasonAcceptsThatRuleForTheStatementBelow() {
+    void an_allow_with_a_reason_accepts_that_rule_for_the_statement_below() {
         assertThat(lint("""
                 -- Orders is empty in every environment yet.
                 -- skylift:allow create-index-non-concurrent orders has no rows before the launch
@@ -22,7 +22,7 @@ class AllowCommentTest {
     }
 
     @Test
-    void anAllowWithoutAReasonAcceptsNothingAndIsAnErrorItself() {
+    void an_allow_without_a_reason_accepts_nothing_and_is_an_error_itself() {
         assertThat(lint("""
                 -- skylift:allow create-index-non-concurrent
                 CREATE INDEX i ON orders (id);
@@ -32,7 +32,7 @@ class AllowCommentTest {
     }
 
     @Test
-    void anAllowCoversOnlyTheStatementBelowItAndOnlyItsRule() {
+    void an_allow_covers_only_the_statement_below_it_and_only_its_rule() {
         List<Finding> findings = lint("""
                 -- skylift:allow drop-column the column has been unused since release 12
                 ALTER TABLE orders DROP COLUMN legacy, ALTER COLUMN total TYPE bigint;
@@ -44,26 +44,26 @@ class AllowCommentTest {
     }
 
     @Test
-    void anAllowNamingNoRuleIsAnError() {
+    void an_allow_naming_no_rule_is_an_error() {
         assertThat(lint("-- skylift:allow create-index it is tiny\nCREATE INDEX i ON orders (id);"))
                 .extracting(Finding::rule).containsExactly("allow-unknown-rule", "create-index-non-concurrent");
     }
 
     @Test
-    void anAllowThatAcceptsNothingIsAWarning() {
+    void an_allow_that_accepts_nothing_is_a_warning() {
         assertThat(lint("-- skylift:allow truncate wrong statement\nSELECT 1;"))
                 .extracting(Finding::rule, Finding::severity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("unused-allow", Severity.WARNING));
     }
 
     @Test
-    void anAllowAtTheEndOfThePreviousStatementsLineDoesNotCount() {
+    void an_allow_at_the_end_of_the_previous_statements_line_does_not_count() {
         assertThat(lint("SELECT 1; -- skylift:allow truncate clearing staging data\nTRUNCATE orders;"))
                 .extracting(Finding::rule).containsExactly("truncate");
     }
 
     @Test
-    void anAllowInsideAStringIsNotAnAllow() {
+    void an_allow_inside_a_string_is_not_an_allow() {
         assertThat(lint("SELECT '-- skylift:allow truncate x';\nTRUNCATE orders;"))
                 .extracting(Finding::rule).containsExactly("truncate");
     }

@@ -23,14 +23,14 @@ class LintCommandTest {
     }
 
     @Test
-    void theRepositorysOwnMigrationsHaveNoFindings() {
+    void the_repositorys_own_migrations_have_no_findings() {
         Run run = run(Path.of("..", "migrations").toString());
         assertThat(run.output()).contains("5 script(s)", "no findings");
         assertThat(run.status()).isZero();
     }
 
     @Test
-    void anErrorFindingFailsWithTheFindingPrinted(@TempDir Path dir) throws IOException {
+    void an_error_finding_fails_with_the_finding_printed(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("V1__create.sql"), "CREATE TABLE orders (id int);\nCREATE INDEX a ON orders (id);");
         Files.createDirectories(dir.resolve("later"));
         Files.writeString(dir.resolve("later/V10__index.sql"), "\n\nCREATE INDEX b ON orders (id);");
@@ -47,13 +47,13 @@ class LintCommandTest {
     }
 
     @Test
-    void warningsAloneDoNotFail(@TempDir Path dir) throws IOException {
+    void warnings_alone_do_not_fail(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("V2__drop.sql"), "DROP TABLE legacy;");
         assertThat(run(dir.toString()).status()).isZero();
     }
 
     @Test
-    void aMissingDirectoryIsAClearUsageError(@TempDir Path dir) {
+    void a_missing_directory_is_a_clear_usage_error(@TempDir Path dir) {
         Run run = run(dir.resolve("nope").toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.output()).contains("cannot read", "nope");

@@ -60,7 +60,7 @@ class RulesTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("positives")
-    void findsTheRuleAtTheStatementsLine(String rule, String sql, int line) {
+    void finds_the_rule_at_the_statements_line(String rule, String sql, int line) {
         assertThat(lint(sql)).as(sql).anySatisfy(f -> {
             assertThat(f.rule()).isEqualTo(rule);
             assertThat(f.line()).isEqualTo(line);
@@ -109,7 +109,7 @@ class RulesTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("negatives")
-    void doesNotFindTheRuleInSafeSql(String rule, String sql) {
+    void does_not_find_the_rule_in_safe_sql(String rule, String sql) {
         assertThat(lint(sql)).as(sql).noneMatch(f -> f.rule().equals(rule));
     }
 
@@ -150,31 +150,40 @@ class RulesTest {
 
     @ParameterizedTest(name = "no finding in {0}")
     @MethodSource("traps")
-    void keywordsInsideStringsCommentsBodiesOrANewTableAreNoFinding(String trap, String sql) {
+    void keywords_inside_strings_comments_bodies_or_a_new_table_are_no_finding(String trap, String sql) {
         assertThat(lint(sql)).as(sql).isEmpty();
     }
 
     @Test
-    void aTableCreatedLaterInTheFileDoesNotExcuseAnEarlierStatement() {
+    void a_table_created_later_in_the_file_does_not_excuse_an_earlier_statement() {
         assertThat(lint("CREATE INDEX i ON orders (id);\nCREATE TABLE orders (id int);"))
                 .extracting(Finding::rule).containsExactly("create-index-non-concurrent");
     }
 
     @Test
-    void everyActionOfOneAlterTableIsJudged() {
+    void every_action_of_one_alter_table_is_judged() {
         assertThat(lint("ALTER TABLE orders ALTER COLUMN a TYPE text, ALTER COLUMN b SET NOT NULL, DROP COLUMN c;"))
                 .extracting(Finding::rule).containsExactly("alter-column-type", "set-not-null", "drop-column");
     }
 
     @Test
-    void messagesNameTheTableAndTheSafePattern() {
+    void several_actions_of_one_kind_in_one_statement_are_one_finding() {
+        assertThat(lint("ALTER TABLE orders ADD COLUMN a int NOT NULL, ADD COLUMN b int NOT NULL,"
+                + " ADD COLUMN c int NOT NULL;")).singleElement().satisfies(f -> {
+                    assertThat(f.rule()).isEqualTo("add-column-not-null-no-default");
+                    assertThat(f.message()).startsWith("ADD COLUMN a NOT NULL").endsWith("(2 more like it in this statement)");
+                });
+    }
+
+    @Test
+    void messages_name_the_table_and_the_safe_pattern() {
         Finding finding = lint("CREATE INDEX orders_idx ON shop.orders (placed_at);").get(0);
         assertThat(finding.message()).contains("shop.orders", "SHARE lock", "CREATE INDEX CONCURRENTLY");
         assertThat(finding.describe()).startsWith("V9__test.sql:1: error create-index-non-concurrent: ");
     }
 
     @Test
-    void everyRuleHasAUniqueKebabCaseIdASummaryAndAPositiveCase() {
+    void every_rule_has_a_unique_kebab_case_id_a_summary_and_a_positive_case() {
         List<String> covered = positives().map(a -> (String) a.get()[0]).distinct().toList();
         assertThat(Rules.all()).extracting(Rule::id).doesNotHaveDuplicates()
                 .allMatch(id -> id.matches("[a-z]+(-[a-z]+)*"))

@@ -12,7 +12,7 @@ class StatementSplitterTest {
     }
 
     @Test
-    void splitsAtSemicolonsAndKeepsEachStatementsFirstLine() {
+    void splits_at_semicolons_and_keeps_each_statements_first_line() {
         List<Statement> statements = StatementSplitter.split("""
                 CREATE TABLE a (id int);
 
@@ -24,7 +24,7 @@ class StatementSplitterTest {
     }
 
     @Test
-    void semicolonsInStringsIdentifiersAndCommentsDoNotSplit() {
+    void semicolons_in_strings_identifiers_and_comments_do_not_split() {
         assertThat(firstWords("""
                 INSERT INTO t VALUES ('a;b', E'it\\'s; fine', U&'x;y', 'it''s; ok');
                 SELECT "odd;name" FROM t; /* one; /* nested; */ still comment; */ SELECT 2;
@@ -33,7 +33,7 @@ class StatementSplitterTest {
     }
 
     @Test
-    void dollarQuotedBodiesAndDoBlocksAreOneStatement() {
+    void dollar_quoted_bodies_and_do_blocks_are_one_statement() {
         List<Statement> statements = StatementSplitter.split("""
                 CREATE FUNCTION f() RETURNS trigger AS $body$
                 BEGIN
@@ -50,7 +50,7 @@ class StatementSplitterTest {
     }
 
     @Test
-    void aSqlStandardFunctionBodyEndsAtItsEnd() {
+    void a_sql_standard_function_body_ends_at_its_end() {
         assertThat(firstWords("""
                 CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql
                 BEGIN ATOMIC
@@ -62,7 +62,7 @@ class StatementSplitterTest {
     }
 
     @Test
-    void copyFromStdinDataIsNotSql() {
+    void copy_from_stdin_data_is_not_sql() {
         List<Statement> statements = StatementSplitter.split("""
                 COPY t (a, b) FROM stdin;
                 1\tDROP TABLE x;
@@ -75,21 +75,21 @@ class StatementSplitterTest {
     }
 
     @Test
-    void placeholdersAndQuotedNamesAreNames() {
+    void placeholders_and_quoted_names_are_names() {
         Statement statement = StatementSplitter.split("ALTER TABLE ${schema}.\"Orders\" ADD x int").get(0);
         assertThat(statement.nameAt(2).name()).isEqualTo("${schema}.Orders");
         assertThat(statement.nameAt(2).simpleName()).isEqualTo("Orders");
     }
 
     @Test
-    void unterminatedTextRunsToTheEndWithoutFailing() {
+    void unterminated_text_runs_to_the_end_without_failing() {
         assertThat(StatementSplitter.split("SELECT 'open; DROP TABLE x;")).hasSize(1);
         assertThat(StatementSplitter.split("SELECT $$ open; DROP TABLE x;")).hasSize(1);
         assertThat(StatementSplitter.split("/* open; DROP TABLE x;")).isEmpty();
     }
 
     @Test
-    void aCommentOnThePreviousStatementsLineIsNotAboutTheNextStatement() {
+    void a_comment_on_the_previous_statements_line_is_not_about_the_next_statement() {
         List<Statement> statements = StatementSplitter.split("SELECT 1; -- about select\nSELECT 2;");
         assertThat(statements.get(1).preceding()).isEmpty();
     }

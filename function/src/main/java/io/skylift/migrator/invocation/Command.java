@@ -7,7 +7,11 @@ import java.util.stream.Collectors;
 
 /** The operations an operator or the pipeline can ask for; {@link #MIGRATE} when none is named. */
 public enum Command {
-    MIGRATE, INFO, VALIDATE, REPAIR, BASELINE;
+    MIGRATE, INFO, VALIDATE, REPAIR, BASELINE,
+    /** What {@code migrate} would do, read in a read-only session: changes nothing, not even the history table. */
+    PLAN,
+    /** The lint findings of the migrations; needs neither the database nor the secret. */
+    LINT;
 
     /** The name used in payloads and results, e.g. {@code "migrate"}. */
     public String wireName() {
@@ -18,8 +22,13 @@ public enum Command {
         return Arrays.stream(values()).filter(c -> c.wireName().equals(name)).findFirst();
     }
 
-    /** {@code "migrate, info, validate, repair, baseline"}, for error messages. */
+    /** {@code "migrate, info, validate, repair, baseline, plan, lint"}, for error messages. */
     public static String validNames() {
         return Arrays.stream(values()).map(Command::wireName).collect(Collectors.joining(", "));
+    }
+
+    /** Whether the payload may carry its own {@code migrations} for this command. */
+    public boolean acceptsProvidedMigrations() {
+        return this == PLAN || this == LINT;
     }
 }

@@ -20,15 +20,25 @@ import java.util.Objects;
  * @param pending               migrations in the image not yet applied
  * @param messages              notes worth showing: repair actions, warnings
  * @param durationMs            wall time of the command
+ * @param review                {@code plan} and {@code lint}: problems and lint findings; null for other commands
  */
 public record MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
                               int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
-                              List<String> messages, long durationMs) implements JsonWriter.JsonWritable {
+                              List<String> messages, long durationMs, Review review)
+        implements JsonWriter.JsonWritable {
     public MigrationReport {
         Objects.requireNonNull(command, "command must not be null");
         applied = List.copyOf(applied);
         pending = List.copyOf(pending);
         messages = List.copyOf(messages);
+    }
+
+    /** A report without a review (every command but {@code plan} and {@code lint}). */
+    public MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
+                           int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
+                           List<String> messages, long durationMs) {
+        this(command, success, schemaVersion, previousSchemaVersion, migrationsApplied, applied, pending, messages,
+                durationMs, null);
     }
 
     /** The JSON a direct caller receives: every component, in order, nulls included. */
@@ -43,17 +53,20 @@ public record MigrationReport(String command, boolean success, String schemaVers
         json.put("applied", applied);
         json.put("pending", pending);
         json.put("messages", messages);
+        if (review != null) {
+            json.putAll(review.toJsonValue());
+        }
         json.put("durationMs", durationMs);
         return json;
     }
 
     public MigrationReport withMessages(List<String> newMessages) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                applied, pending, newMessages, durationMs);
+                applied, pending, newMessages, durationMs, review);
     }
 
     public MigrationReport withDuration(long millis) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                applied, pending, messages, millis);
+                applied, pending, messages, millis, review);
     }
 }

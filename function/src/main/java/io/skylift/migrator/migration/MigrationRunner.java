@@ -1,9 +1,12 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.plan.MigrationFolders;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,6 +51,8 @@ public final class MigrationRunner {
     private static final List<String> CONNECTION_PROPERTIES = List.of("flyway.url", "flyway.user", "flyway.password");
 
     private final Map<String, String> configuration;
+    /** The image's migration folders, whose pending migrations {@code plan} lints; empty when not plain folders. */
+    private final List<Path> lintFolders;
 
     public MigrationRunner(Settings settings) {
         Map<String, String> config = new HashMap<>();
@@ -64,6 +69,13 @@ public final class MigrationRunner {
         // After the environment: no FLYWAY_LOGGERS may send Flyway's lines around the redaction of secrets.
         config.put("flyway.loggers", RedactingFlywayLogs.class.getName());
         this.configuration = Map.copyOf(config);
+        List<Path> folders;
+        try {
+            folders = MigrationFolders.of(settings);
+        } catch (ConfigurationException e) {
+            folders = List.of(); // classpath: or wildcard locations: plan reports no findings rather than failing
+        }
+        this.lintFolders = folders;
     }
 
     /**
@@ -76,10 +88,19 @@ public final class MigrationRunner {
      */
     public MigrationReport run(DirectRequest request, DataSource dataSource, Map<String, String> secretPlaceholders,
                                MigrationProgress progress, LockRetry lockRetry) {
+        return run(request, dataSource, secretPlaceholders, progress, lockRetry, null);
+    }
+
+    /**
+     * Runs {@code request.command()}, reading the migrations from {@code providedFolder} instead of the configured
+     * locations when it is not null (a {@code plan} of a payload's migrations).
+     */
+    public MigrationReport run(DirectRequest request, DataSource dataSource, Map<String, String> secretPlaceholders,
+                               MigrationProgress progress, LockRetry lockRetry, Path providedFolder) {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(lockRetry, "lockRetry must not be null");
         long start = System.nanoTime();
-        Flyway flyway = configure(request, dataSource, secretPlaceholders, progress);
+        Flyway flyway = configure(request, dataSource, secretPlaceholders, progress, providedFolder);
         FailureDescriber describer = new FailureDescriber(text -> scriptsUsing(flyway, text), lockRetry);
         MigrationReport report;
         try {
@@ -90,6 +111,8 @@ public final class MigrationRunner {
                 case VALIDATE -> validate(flyway);
                 case REPAIR -> repair(flyway);
                 case BASELINE -> baseline(flyway);
+                case PLAN -> Planner.plan(flyway, providedFolder == null ? lintFolders : List.of(providedFolder));
+                case LINT -> throw new IllegalArgumentException("lint needs no database: the Migrator answers it");
             };
         } catch (MigrationFailedException e) {
             throw e;
@@ -102,7 +125,7 @@ public final class MigrationRunner {
     }
 
     private Flyway configure(DirectRequest request, DataSource dataSource, Map<String, String> secretPlaceholders,
-                             MigrationProgress progress) {
+                             MigrationProgress progress, Path providedFolder) {
         FluentConfiguration config = Flyway.configure(MigrationRunner.class.getClassLoader())
                 .configuration(configuration)
                 .dataSource(dataSource);
@@ -110,6 +133,9 @@ public final class MigrationRunner {
         // CREATE INDEX CONCURRENTLY in a non-transactional migration waits for forever; a session-level advisory
         // lock holds no transaction. (Set on the extension: the property route needs Jackson, which we leave out.)
         config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        if (providedFolder != null) {
+            config.locations("filesystem:" + providedFolder);
+        }
         Map<String, String> placeholders = new HashMap<>(config.getPlaceholders());
         placeholders.putAll(secretPlaceholders);
         config.placeholders(placeholders);

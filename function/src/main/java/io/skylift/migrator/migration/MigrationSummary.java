@@ -16,9 +16,22 @@ import org.flywaydb.core.api.output.MigrateOutput;
  * @param state           Flyway's state, e.g. {@code Success}, {@code Pending}; null when unknown
  * @param executionTimeMs null when not applied
  * @param installedOn     ISO-8601 instant, null when not applied
+ * @param checksum        Flyway's checksum of the file; reported by {@code plan} for pending migrations, else null
  */
 public record MigrationSummary(String version, String description, String script, String type, String state,
-                               Integer executionTimeMs, String installedOn) implements JsonWriter.JsonWritable {
+                               Integer executionTimeMs, String installedOn, Integer checksum)
+        implements JsonWriter.JsonWritable {
+
+    /** A summary without a checksum. */
+    public MigrationSummary(String version, String description, String script, String type, String state,
+                            Integer executionTimeMs, String installedOn) {
+        this(version, description, script, type, state, executionTimeMs, installedOn, null);
+    }
+
+    /** This summary with Flyway's checksum of the file. */
+    public MigrationSummary withChecksum(Integer value) {
+        return new MigrationSummary(version, description, script, type, state, executionTimeMs, installedOn, value);
+    }
 
     /** Every component, in order, nulls included. */
     @Override
@@ -31,6 +44,7 @@ public record MigrationSummary(String version, String description, String script
         json.put("state", state);
         json.put("executionTimeMs", executionTimeMs);
         json.put("installedOn", installedOn);
+        json.put("checksum", checksum);
         return json;
     }
 

@@ -8,6 +8,11 @@ import io.skylift.migrator.Json;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationSummary;
 import java.util.ArrayList;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skylift.lint.Finding;
+import io.skylift.lint.Severity;
+import io.skylift.migrator.migration.ChangedMigration;
+import io.skylift.migrator.migration.Review;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,9 +79,34 @@ class JsonTest {
         MigrationReport report = new MigrationReport("migrate", true, "1.1", null, 1, List.of(applied),
                 List.of(pending), List.of("a warning"), 123);
 
-        assertThat(JsonWriter.write(report)).isEqualTo(Json.MAPPER.writeValueAsString(report));
+        // The review (plan and lint only) is written as top-level fields, not as a "review" object.
+        ObjectMapper withoutReview = Json.MAPPER.copy().addMixIn(MigrationReport.class, WithoutReview.class);
+        assertThat(JsonWriter.write(report)).isEqualTo(withoutReview.writeValueAsString(report));
         assertThat(Json.MAPPER.readValue(JsonWriter.write(report), new TypeReference<Map<String, Object>>() { }))
-                .containsEntry("migrationsApplied", 1).containsKey("previousSchemaVersion");
+                .containsEntry("migrationsApplied", 1).containsKey("previousSchemaVersion").doesNotContainKey("review");
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties("review")
+    private interface WithoutReview {
+    }
+
+    @Test
+    void a_plan_writes_its_review_as_top_level_fields_before_the_duration() throws Exception {
+        MigrationSummary pending = new MigrationSummary("5", "index", "V5__index.sql", "SQL", "Pending", null, null,
+                -1234);
+        Review review = new Review(List.of(new ChangedMigration("2", "V2__x.sql", "CHECKSUM_MISMATCH", "changed")),
+                List.of(), List.of(new Finding("lock-table", Severity.ERROR, "V5__index.sql", 3, "LOCK \"x\"")));
+        MigrationReport plan = new MigrationReport("plan", false, "4", "4", 0, List.of(), List.of(pending), List.of(),
+                7, review);
+
+        Map<String, Object> json = Json.MAPPER.readValue(JsonWriter.write(plan), new TypeReference<>() { });
+
+        assertThat(new ArrayList<>(json.keySet())).containsSubsequence("messages", "changed", "failed", "findings",
+                "durationMs");
+        assertThat(json.get("findings")).isEqualTo(List.of(Map.of("rule", "lock-table", "severity", "error",
+                "script", "V5__index.sql", "line", 3, "message", "LOCK \"x\"")));
+        assertThat(json.get("changed").toString()).contains("CHECKSUM_MISMATCH");
+        assertThat(((List<?>) json.get("pending")).get(0).toString()).contains("checksum=-1234");
     }
 
     @Test

@@ -12,6 +12,9 @@ import io.skylift.migrator.secrets.ScramVerifiers;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.LocalDatabases;
 import io.skylift.migrator.testkit.TestDatabase;
+import io.skylift.lint.LintResult;
+import io.skylift.lint.Linter;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +33,13 @@ import java.util.Map;
 public final class LocalMigrate {
     private static final String USAGE = """
             Usage: LocalMigrate [--url JDBC_URL --user NAME] [--secret-arn ARN] [--locations LOCATIONS]
-                                [--command migrate|info|validate|repair|baseline] [--target VERSION]
+                                [--command migrate|info|validate|repair|baseline|plan|lint] [--target VERSION]
               (no database option)  an embedded PostgreSQL 17, started for this run
               --url, --user          a database of yours; the password comes from the PGPASSWORD variable
               --secret-arn           the database of a Secrets Manager secret (standard AWS configuration)
               --locations            Flyway locations, default filesystem:<repository>/migrations
+              --command lint         needs no database: prints the lint report, exit status 1 on an error finding
+              --command plan         what migrate would do; reads the database, changes nothing
             Placeholders: FLYWAY_PLACEHOLDERS_APP_PASSWORD (else a random one for the embedded database);
               V4's ${app_password_scram} is its SCRAM-SHA-256 verifier, derived here.
             """;
@@ -54,6 +59,9 @@ public final class LocalMigrate {
             out.println(e.getMessage());
             out.print(USAGE);
             return 2;
+        }
+        if ("lint".equals(options.get("--command"))) {
+            return lint(options.getOrDefault("--locations", defaultLocation()), out);
         }
         Map<String, String> env = new HashMap<>();
         processEnvironment.forEach((name, value) -> {
@@ -105,6 +113,10 @@ public final class LocalMigrate {
         try {
             MigrationReport report = migrator.run(new DirectRequest(command, options.get("--target"), null),
                     Deadline.after(Duration.ofMinutes(15)));
+            if (command == Command.PLAN) {
+                out.print(PlanText.render(report));
+                return 0;
+            }
             out.printf("%s: success, schema version %s, %d migration(s) applied in %d ms%n", report.command(),
                     report.schemaVersion(), report.migrationsApplied(), report.durationMs());
             report.messages().forEach(message -> out.println("  " + migrator.redactor().redact(message)));
@@ -115,6 +127,20 @@ public final class LocalMigrate {
         } catch (RuntimeException e) {
             out.println(command.wireName() + " FAILED: " + migrator.redactor().redact(e.getMessage()));
             return 1;
+        }
+    }
+
+    /** The lint report of the first location's folder; no database. */
+    private static int lint(String locations, PrintStream out) {
+        String location = locations.split(",")[0].strip();
+        Path folder = Path.of(location.startsWith("filesystem:") ? location.substring("filesystem:".length()) : location);
+        try {
+            LintResult result = new Linter().lintDirectory(folder);
+            out.print(result.report(folder.toString()));
+            return result.hasErrors() ? 1 : 0;
+        } catch (IOException e) {
+            out.println("lint FAILED: cannot read " + folder + ": " + e.getMessage());
+            return 2;
         }
     }
 

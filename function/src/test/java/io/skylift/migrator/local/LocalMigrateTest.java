@@ -54,4 +54,26 @@ class LocalMigrateTest {
     void bad_arguments_print_the_usage(TestDatabase database) {
         assertThat(run(Map.of(), "--ur", "x")).startsWith("2\n").contains("Unknown option '--ur'").contains("Usage:");
     }
+
+    @Test
+    void lint_needs_no_database_and_fails_on_an_error_finding(@TempDir Path dir) throws IOException {
+        assertThat(run(Map.of(), "--command", "lint")).startsWith("0\n").contains("5 script(s)", "no findings")
+                .doesNotContain("embedded PostgreSQL");
+        Files.writeString(dir.resolve("V1__lock.sql"), "LOCK TABLE orders;");
+        assertThat(run(Map.of(), "--command", "lint", "--locations", "filesystem:" + dir)).startsWith("1\n")
+                .contains("V1__lock.sql:1: error lock-table: LOCK TABLE holds its lock");
+    }
+
+    @Test
+    void plan_prints_what_migrate_would_do_and_changes_nothing(TestDatabase database, @TempDir Path dir)
+            throws IOException {
+        Files.writeString(dir.resolve("V1__create.sql"), "CREATE TABLE orders (id int);");
+        Files.writeString(dir.resolve("V2__index.sql"), "-- later\nCREATE INDEX orders_id ON orders (id);");
+        String output = run(Map.of("PGPASSWORD", database.password()), "--url", database.jdbcUrl(),
+                "--user", database.username(), "--locations", "filesystem:" + dir, "--command", "plan");
+        assertThat(output).startsWith("0\n").contains("Schema version now: none", "Pending (2):",
+                "  1  V1__create.sql  checksum ", "Findings (1):",
+                "V2__index.sql:2: error create-index-non-concurrent", "Plan: PROBLEMS");
+        assertThat(database.tableExists("public", "flyway_schema_history")).isFalse();
+    }
 }
