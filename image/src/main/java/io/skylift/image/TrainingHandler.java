@@ -60,7 +60,12 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -86,12 +91,16 @@ public final class TrainingHandler implements RequestStreamHandler {
             + "\"dbname\":\"training\",\"username\":\"training\",\"password\":\"training-only\"}";
     static final String APP_SECRET = "{\"username\":\"app\",\"password\":\"training-only\"}";
 
-    /** The training invocation's event. */
-    static String event(String databaseSecretArn, String appSecretArn, String responseUrl) {
+    /** The name the training's TLS server certificate is issued for. */
+    static final String TLS_HOST = "training.invalid";
+
+    /** The training invocation's event; {@code tls} holds {@code ca.pem}, {@code server.pem}, {@code server.key}. */
+    static String event(String databaseSecretArn, String appSecretArn, String responseUrl, String tls) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("dbSecretArn", databaseSecretArn);
         event.put("appSecretArn", appSecretArn);
         event.put("responseUrl", responseUrl);
+        event.put("tls", tls);
         return JsonWriter.write(event);
     }
 
@@ -135,6 +144,7 @@ public final class TrainingHandler implements RequestStreamHandler {
                 List.of(summary), List.of(), 1)));
         preloadDriver();
         preloadTls();
+        handshake(Path.of((String) event.get("tls")));
         output.write("{\"trained\":true}".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -227,6 +237,90 @@ public final class TrainingHandler implements RequestStreamHandler {
             MessageDigest.getInstance("SHA-256");
         } catch (IOException | GeneralSecurityException | java.net.URISyntaxException | RuntimeException ignored) {
             // the cache is only smaller
+        }
+    }
+
+    /**
+     * A whole TLS handshake, client and server in memory, with an RSA certificate chain as Aurora's: what a
+     * verify-full connection runs (certificate checks, key exchange, signatures, the Finished messages) but cannot run
+     * here without a server. Best effort: the cache is only smaller if it fails.
+     */
+    private static void handshake(Path tls) {
+        try {
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            X509Certificate ca;
+            X509Certificate server;
+            try (InputStream caIn = Files.newInputStream(tls.resolve("ca.pem"));
+                 InputStream serverIn = Files.newInputStream(tls.resolve("server.pem"))) {
+                ca = (X509Certificate) x509.generateCertificate(caIn);
+                server = (X509Certificate) x509.generateCertificate(serverIn);
+            }
+            String pem = Files.readString(tls.resolve("server.key")).replaceAll("-----[A-Z ]+-----", "")
+                    .replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance(server.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            char[] password = "training-only".toCharArray();
+            KeyStore serverStore = KeyStore.getInstance("PKCS12");
+            serverStore.load(null, null);
+            serverStore.setKeyEntry("server", key, password, new X509Certificate[] {server, ca});
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(serverStore, password);
+            SSLContext serverContext = SSLContext.getInstance("TLS");
+            serverContext.init(keys.getKeyManagers(), null, null);
+
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", ca);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext clientContext = SSLContext.getInstance("TLS");
+            clientContext.init(null, trust.getTrustManagers(), null);
+
+            SSLEngine client = clientContext.createSSLEngine(TLS_HOST, 5432);
+            client.setUseClientMode(true);
+            SSLEngine serverEngine = serverContext.createSSLEngine();
+            serverEngine.setUseClientMode(false);
+            int packet = Math.max(client.getSession().getPacketBufferSize(),
+                    serverEngine.getSession().getPacketBufferSize());
+            ByteBuffer toServer = ByteBuffer.allocate(packet * 4);
+            ByteBuffer toClient = ByteBuffer.allocate(packet * 4);
+            ByteBuffer sink = ByteBuffer.allocate(packet * 4);
+            ByteBuffer empty = ByteBuffer.allocate(0);
+            client.beginHandshake();
+            serverEngine.beginHandshake();
+            for (int step = 0; step < 200 && !(done(client) && done(serverEngine)); step++) {
+                pump(client, empty, toServer, toClient, sink);
+                pump(serverEngine, empty, toClient, toServer, sink);
+            }
+            // Application data both ways, as a query and its answer would be.
+            client.wrap(ByteBuffer.wrap("SELECT 1".getBytes(StandardCharsets.US_ASCII)), toServer);
+            toServer.flip();
+            serverEngine.unwrap(toServer, sink.clear());
+            toServer.compact();
+        } catch (IOException | GeneralSecurityException | RuntimeException ignored) {
+            // the cache is only smaller
+        }
+    }
+
+    private static boolean done(SSLEngine engine) {
+        SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+        return status == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                || status == SSLEngineResult.HandshakeStatus.FINISHED;
+    }
+
+    /** One engine's turn: run its tasks, write what it has to send, read what it was sent. */
+    private static void pump(SSLEngine engine, ByteBuffer empty, ByteBuffer outgoing, ByteBuffer incoming,
+                             ByteBuffer sink) throws IOException {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+        engine.wrap(empty, outgoing);
+        incoming.flip();
+        engine.unwrap(incoming, sink.clear());
+        incoming.compact();
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
         }
     }
 

@@ -4,12 +4,14 @@ import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.LocalRuntimeApi;
 import io.skylift.migrator.testkit.ResponseUrlServer;
+import io.skylift.migrator.testkit.TestCertificateAuthority;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -56,10 +58,17 @@ public final class TrainingRun {
     public static void train(Path bootstrap, Path cache, Map<String, String> environment)
             throws IOException, InterruptedException {
         Files.deleteIfExists(cache);
-        Path handlerRoot = Files.createTempDirectory("skylift-training-handler");
+        Path handlerRoot = Files.createTempDirectory("skylift-training");
         try (FakeSecretsManager secrets = FakeSecretsManager.start();
              ResponseUrlServer responses = ResponseUrlServer.start();
              LocalRuntimeApi runtime = LocalRuntimeApi.start("skylift-training")) {
+            // Certificates as Aurora's (RSA 2048) for the handler's in-memory TLS handshake.
+            System.setProperty(TestCertificateAuthority.KEYS_PROPERTY, "rsa");
+            TestCertificateAuthority authority = TestCertificateAuthority.create("Skylift training");
+            Path tls = Files.createDirectories(handlerRoot.resolve("tls"));
+            authority.writeCertificate(tls.resolve("ca.pem"));
+            authority.issueServerCertificate(List.of(TrainingHandler.TLS_HOST), List.of(), tls.resolve("server.pem"),
+                    tls.resolve("server.key"));
             String databaseSecret = secrets.putSecret("skylift/training-db", TrainingHandler.DATABASE_SECRET);
             String appSecret = secrets.putSecret("skylift/training-app", TrainingHandler.APP_SECRET);
             ProcessBuilder builder = new ProcessBuilder(bootstrap.toString(),
@@ -76,7 +85,7 @@ public final class TrainingRun {
             Process process = builder.start();
             try {
                 InvocationResult result = runtime.invoke(TrainingHandler.event(databaseSecret, appSecret,
-                        responses.url("/training")), STEP_TIMEOUT);
+                        responses.url("/training"), tls.toString()), STEP_TIMEOUT);
                 if (result.isError()) {
                     throw new IllegalStateException("the training invocation failed: " + result.body());
                 }
@@ -101,7 +110,8 @@ public final class TrainingRun {
      * A directory holding this module's classes, for the runtime client's class loader: the directory itself when
      * they are a directory (tests), else {@code lib/} with a copy of the jar (the image build).
      */
-    private static Path placeHandler(Path root) throws IOException {
+    private static Path placeHandler(Path directory) throws IOException {
+        Path root = directory.resolve("handler");
         Path code;
         try {
             code = Path.of(TrainingHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
