@@ -8,7 +8,8 @@ import java.util.Locale;
  * Splits PostgreSQL script text into {@link Token}s the way PostgreSQL reads it: {@code --} and nested
  * {@code /* *&#47;} comments, {@code '…'} strings with {@code ''}, {@code E'…'} strings with backslash escapes,
  * {@code "quoted"} identifiers, {@code $tag$…$tag$} dollar quotes (function and {@code DO} bodies), and the data
- * lines of {@code COPY … FROM STDIN} up to {@code \.}. Whatever is inside a string, body or comment becomes one token,
+ * lines of {@code COPY … FROM STDIN} up to {@code \.}; Flyway's {@code ${placeholder}} and a template's
+ * {@code {{ expression }}} are names. Whatever is inside a string, body or comment becomes one token,
  * so no rule can mistake it for a keyword. Never fails: an unterminated string or comment runs to the end of the text.
  */
 public final class SqlLexer {
@@ -71,6 +72,11 @@ public final class SqlLexer {
                 // A Flyway placeholder outside a string: a name as far as the rules are concerned.
                 int end = text.indexOf('}', pos);
                 pos = end < 0 ? text.length() : end + 1;
+                add(Token.Type.WORD, text.substring(start, pos), startLine);
+            } else if (c == '{' && peek(1) == '{') {
+                // A Go-template expression ({{ .Schema }}), as template-driven migration tools write schema names.
+                int end = text.indexOf("}}", pos);
+                pos = end < 0 ? text.length() : end + 2;
                 add(Token.Type.WORD, text.substring(start, pos), startLine);
             } else if (c == '$' && dollarTag() != null) {
                 dollarQuoted(dollarTag());

@@ -92,7 +92,8 @@ public record Statement(List<Token> tokens, int line, List<Token> preceding) {
     }
 
     private static String fold(Token token) {
-        return token.type() == Token.Type.WORD ? token.value().toLowerCase(Locale.ROOT) : token.value();
+        boolean placeholder = token.value().startsWith("${") || token.value().startsWith("{{");
+        return token.type() == Token.Type.WORD && !placeholder ? token.value().toLowerCase(Locale.ROOT) : token.value();
     }
 
     /**

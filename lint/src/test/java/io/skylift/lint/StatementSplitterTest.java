@@ -82,6 +82,13 @@ class StatementSplitterTest {
     }
 
     @Test
+    void template_expressions_are_names_too() {
+        Statement statement = StatementSplitter.split(
+                "CREATE INDEX i ON {{ index .Options \"Namespace\" }}.users (id);").get(0);
+        assertThat(statement.nameAt(4).simpleName()).isEqualTo("users");
+    }
+
+    @Test
     void unterminated_text_runs_to_the_end_without_failing() {
         assertThat(StatementSplitter.split("SELECT 'open; DROP TABLE x;")).hasSize(1);
         assertThat(StatementSplitter.split("SELECT $$ open; DROP TABLE x;")).hasSize(1);
