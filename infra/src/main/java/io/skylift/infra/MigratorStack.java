@@ -18,6 +18,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import io.skylift.infra.pipeline.MigrateStep;
+import io.skylift.infra.pipeline.PlanStep;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Permission;
 import software.constructs.Construct;
@@ -91,21 +92,23 @@ public final class MigratorStack extends Stack {
                 .build());
         migrator.allowTo("SecretsManagerIngress", network.getSecretsManagerEndpoint(), 443,
                 "Secrets Manager (HTTPS) from the migrator");
-        // A stage in another account is checked by the pipeline's post-deploy step, which runs in the pipeline's
-        // account: that step's role (named, so this stack can name it) may invoke this function, and no other
-        // principal of that account. In the same account the step's role needs no resource policy: its own policy
-        // names this one function, and nothing here grants invocation to anyone else.
+        // A stage in another account is checked by the pipeline's post-deploy step (and, for a promoted stage, planned
+        // by its plan step), which run in the pipeline's account: those steps' roles (named, so this stack can name
+        // them) may invoke this function, and no other principal of that account. In the same account the steps'
+        // roles need no resource policy: their own policies name this one function, and nothing here grants
+        // invocation to anyone else.
         if (settings.isCrossAccount(stage)) {
             migrator.getFunction().addPermission("PipelineStepInvoke", Permission.builder()
-                    .principal(new ArnPrincipal(formatArn(ArnComponents.builder()
-                            .service("iam")
-                            .region("")
-                            .account(settings.pipeline().account().orElseThrow())
-                            .resource("role")
-                            .resourceName(MigrateStep.roleName(settings, stage))
-                            .build())))
+                    .principal(pipelineRole(settings, MigrateStep.roleName(settings, stage)))
                     .action("lambda:InvokeFunction")
                     .build());
+            // The plan step before a promoted stage's approval (the plan runs in read-only sessions).
+            if (!stage.name().equals("dev")) {
+                migrator.getFunction().addPermission("PlanStepInvoke", Permission.builder()
+                        .principal(pipelineRole(settings, PlanStep.roleName(settings, stage)))
+                        .action("lambda:InvokeFunction")
+                        .build());
+            }
         }
         MigratorMonitoring monitoring = migrator.getMonitoring();
 
@@ -142,6 +145,17 @@ public final class MigratorStack extends Stack {
     /** The physical name of a stage's migrator function: {@code <namePrefix>-<stage>-migrator}. */
     public static String functionName(SkyliftSettings settings, StageSettings stage) {
         return settings.namePrefix() + "-" + stage.name() + "-migrator";
+    }
+
+    /** A role of the pipeline's account, by its fixed name. */
+    private ArnPrincipal pipelineRole(SkyliftSettings settings, String roleName) {
+        return new ArnPrincipal(formatArn(ArnComponents.builder()
+                .service("iam")
+                .region("")
+                .account(settings.pipeline().account().orElseThrow())
+                .resource("role")
+                .resourceName(roleName)
+                .build()));
     }
 
     private CfnOutput output(String id, String value, String description) {

@@ -62,6 +62,7 @@ public final class PipelineStack extends Stack {
 
         boolean arm = "arm64".equals(settings.migrator().architecture());
         boolean crossAccount = settings.stages().stream().anyMatch(settings::isCrossAccount);
+        CodePipelineSource repository = repositorySource(settings);
         pipeline = CodePipeline.Builder.create(this, "Pipeline")
                 .pipelineName(settings.namePrefix())
                 .pipelineType(PipelineType.V2)
@@ -70,7 +71,7 @@ public final class PipelineStack extends Stack {
                 .crossAccountKeys(crossAccount)
                 .enableKeyRotation(crossAccount)
                 .dockerEnabledForSynth(true)
-                .synth(synthStep(repositorySource(settings)))
+                .synth(synthStep(repository))
                 .synthCodeBuildDefaults(CodeBuildOptions.builder()
                         .buildEnvironment(BuildEnvironment.builder().buildImage(LinuxBuildImage.STANDARD_7_0).build())
                         .cache(Cache.local(LocalCacheMode.CUSTOM, LocalCacheMode.DOCKER_LAYER))
@@ -90,9 +91,7 @@ public final class PipelineStack extends Stack {
                     props.repositoryRoot().resolve("migrations"));
             stages.add(stage);
             List<Step> pre = stageSettings.name().equals("dev") ? List.of()
-                    : List.of(ManualApprovalStep.Builder.create("Promote" + stageSettings.displayName())
-                            .comment("Deploy to " + stageSettings.name() + " and migrate its database?")
-                            .build());
+                    : planThenApprove(repository, settings, stageSettings);
             pipeline.addStage(stage, AddStageOpts.builder()
                     .pre(pre)
                     .post(List.of(MigrateStep.create("Migrate" + stageSettings.displayName(),
@@ -103,6 +102,23 @@ public final class PipelineStack extends Stack {
         // Built now, not at synth time, so the generated constructs exist for the suppressions.
         pipeline.buildPipeline();
         PipelineSuppressions.apply(pipeline, stepRoles);
+    }
+
+    /**
+     * Before a promoted stage: the plan of this commit against the stage's database, then the manual approval,
+     * whose comment says where the plan is.
+     */
+    private List<Step> planThenApprove(CodePipelineSource source, SkyliftSettings settings, StageSettings stage) {
+        String planId = "Plan" + stage.displayName();
+        CodeBuildStep plan = PlanStep.create(planId, stepRole(planId + "Role", PlanStep.roleName(settings, stage),
+                        "Skylift: the " + stage.name() + " stage's plan step, before its approval; may only invoke that"
+                                + " stage's migrator (which plans in read-only sessions)"),
+                source, stage.name(), migratorArn(settings, stage), Duration.minutes(settings.migrator().timeoutMinutes()));
+        ManualApprovalStep approval = ManualApprovalStep.Builder.create("Promote" + stage.displayName())
+                .comment(PlanStep.approvalComment(planId, stage.name()))
+                .build();
+        approval.addStepDependency(plan);
+        return List.of(plan, approval);
     }
 
     /** The pipeline. */
@@ -117,11 +133,17 @@ public final class PipelineStack extends Stack {
 
     /** The post-deploy step's role, under a fixed name that a stage in another account names in its resource policy. */
     private Role migrateStepRole(SkyliftSettings settings, StageSettings stage) {
-        Role role = Role.Builder.create(this, "Migrate" + stage.displayName() + "Role")
-                .roleName(MigrateStep.roleName(settings, stage))
+        return stepRole("Migrate" + stage.displayName() + "Role", MigrateStep.roleName(settings, stage),
+                "Skylift: the " + stage.name() + " stage's post-deploy step; with the plan step, the only principals of"
+                        + " this account that may invoke that stage's migrator");
+    }
+
+    /** A step's CodeBuild role under a fixed name, which a stage in another account names in its resource policy. */
+    private Role stepRole(String id, String name, String description) {
+        Role role = Role.Builder.create(this, id)
+                .roleName(name)
                 .assumedBy(new ServicePrincipal("codebuild.amazonaws.com"))
-                .description("Skylift: the " + stage.name() + " stage's post-deploy step; the only principal of this"
-                        + " account that may invoke that stage's migrator")
+                .description(description)
                 .build();
         stepRoles.add(role);
         return role;

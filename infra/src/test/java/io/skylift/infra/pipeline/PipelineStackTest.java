@@ -92,10 +92,9 @@ class PipelineStackTest {
     void dev_deploys_first_then_prod_behind_a_manual_approval() {
         List<String> stages = stages().stream().map(s -> (String) s.get("Name")).toList();
         assertThat(stages).containsSubsequence("Source", "Build", "UpdatePipeline", "Assets", "Dev", "Prod");
-        List<Map<String, Object>> prod = actions("Prod");
-        assertThat(prod.get(0)).containsEntry("Name", "PromoteProd");
-        assertThat(provider(prod.get(0))).isEqualTo("Manual");
-        assertThat(runOrder(prod.get(0))).as("approval before the prod deploy")
+        Map<String, Object> approval = actionNamed("Prod", "PromoteProd");
+        assertThat(provider(approval)).isEqualTo("Manual");
+        assertThat(runOrder(approval)).as("approval before the prod deploy")
                 .isLessThan(runOrder(actionNamed("Prod", "skylift-prod.Deploy")));
         assertThat(actions("Dev")).noneMatch(a -> provider(a).equals("Manual"));
     }
@@ -112,15 +111,19 @@ class PipelineStackTest {
     }
 
     @Test
-    void only_the_prod_steps_role_may_invoke_prods_migrator_from_the_other_account() {
+    void only_the_prod_steps_roles_may_invoke_prods_migrator_from_the_other_account() {
         Map<String, Map<String, Object>> permissions = Template.fromStack(connected.migrator("prod"))
                 .findResources("AWS::Lambda::Permission");
-        assertThat(permissions).hasSize(1);
-        Map<String, Object> properties = properties(permissions.values().iterator().next());
-        assertThat(properties.get("Action")).isEqualTo("lambda:InvokeFunction");
-        assertThat(new ObjectMapperHolder().json(properties.get("Principal")))
-                .as("the step's role, not the pipeline's account").contains(":iam::111111111111:role/skylift-prod-migrate-step")
-                .isNotEqualTo("\"111111111111\"");
+        List<String> principals = new ArrayList<>();
+        for (Map<String, Object> permission : permissions.values()) {
+            Map<String, Object> properties = properties(permission);
+            assertThat(properties.get("Action")).isEqualTo("lambda:InvokeFunction");
+            principals.add(new ObjectMapperHolder().json(properties.get("Principal")));
+        }
+        assertThat(principals).as("the post-deploy and plan steps' roles, not the pipeline's account").hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains(":iam::111111111111:role/skylift-prod-migrate-step"))
+                .anySatisfy(p -> assertThat(p).contains(":iam::111111111111:role/skylift-prod-plan-step"))
+                .noneMatch(p -> p.equals("\"111111111111\""));
         Template.fromStack(connected.migrator("dev")).resourceCountIs("AWS::Lambda::Permission", 0);
     }
 
@@ -142,6 +145,11 @@ class PipelineStackTest {
             assertThat(new ObjectMapperHolder().json(properties(project).get("ServiceRole")))
                     .contains("Migrate" + stage + "Role");
         }
+        for (Template template : List.of(clonedPipeline, pipeline)) {
+            template.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", "skylift-prod-plan-step"));
+        }
+        assertThat(new ObjectMapperHolder().json(properties(project("Pipeline/Pipeline/Prod/PlanProd/PlanProd"))
+                .get("ServiceRole"))).contains("PlanProdRole");
     }
 
     /** JSON text of a template value, for assertions on intrinsic functions. */
@@ -196,23 +204,43 @@ class PipelineStackTest {
     }
 
     @Test
-    void each_migrate_step_may_invoke_only_its_own_stages_migrator() {
+    void before_the_prod_approval_a_plan_step_shows_what_this_commit_would_do_to_prod() {
+        Map<String, Object> plan = actionNamed("Prod", "PlanProd");
+        Map<String, Object> approval = actionNamed("Prod", "PromoteProd");
+        assertThat(provider(plan)).isEqualTo("CodeBuild");
+        assertThat(runOrder(plan)).as("the plan before the approval").isLessThan(runOrder(approval));
+        assertThat(runOrder(plan)).as("the plan before anything of prod deploys")
+                .isLessThan(runOrder(actionNamed("Prod", "skylift-prod.Prepare")));
+        assertThat(configuration(approval).get("CustomData").toString())
+                .as("the approval says where to read the plan").contains("PlanProd", "Details link");
+        // The commit's files: the pipeline's source artifact, the one the Build step reads.
+        assertThat(plan.get("InputArtifacts")).isEqualTo(actionNamed("Build", "Synth").get("InputArtifacts"));
+        Map<String, Object> project = project("Pipeline/Pipeline/Prod/PlanProd/PlanProd");
+        assertThat(buildSpec(project)).contains(jsonArray(PlanStep.commands()));
+        assertThat(environment(project).get("EnvironmentVariables").toString()).contains(
+                "Name=MIGRATOR_FUNCTION_ARN", "Value=arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator",
+                "Name=STAGE_NAME", "Value=prod", "Name=READ_TIMEOUT", "Value=660");
+        assertThat(actions("Dev")).as("dev is not gated").noneMatch(a -> "PlanDev".equals(a.get("Name")));
+    }
+
+    @Test
+    void each_step_may_invoke_only_its_own_stages_migrator() {
         Map<String, String> expected = Map.of(
-                "Dev", "arn:aws:lambda:eu-west-1:111111111111:function:skylift-dev-migrator",
-                "Prod", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator");
-        List<Object> lambdaResources = new ArrayList<>();
+                "MigrateDev", "arn:aws:lambda:eu-west-1:111111111111:function:skylift-dev-migrator",
+                "PlanProd", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator",
+                "MigrateProd", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator");
+        Map<String, Object> granted = new HashMap<>();
         for (Map.Entry<String, Map<String, Object>> policy : pipeline.findResources("AWS::IAM::Policy").entrySet()) {
             for (Map<String, Object> statement : statements(policy.getValue())) {
                 if (statement.get("Action").toString().contains("lambda:")) {
                     assertThat(statement.get("Action")).isEqualTo("lambda:InvokeFunction");
-                    String stage = policy.getKey().contains("MigrateDev") ? "Dev" : "Prod";
-                    assertThat(policy.getKey()).contains("Migrate" + stage);
-                    assertThat(statement.get("Resource")).isEqualTo(expected.get(stage));
-                    lambdaResources.add(statement.get("Resource"));
+                    String step = expected.keySet().stream().filter(policy.getKey()::contains).findFirst()
+                            .orElseThrow(() -> new AssertionError(policy.getKey() + " may invoke a migrator"));
+                    assertThat(granted.put(step, statement.get("Resource"))).as("one statement per step").isNull();
                 }
             }
         }
-        assertThat(lambdaResources).containsExactlyInAnyOrderElementsOf(expected.values());
+        assertThat(granted).isEqualTo(expected);
     }
 
     @Test
@@ -221,7 +249,7 @@ class PipelineStackTest {
         clonedPipeline.findResources("AWS::IAM::Policy").values().forEach(p -> statements(p).stream()
                 .filter(s -> s.get("Action").toString().contains("lambda:"))
                 .forEach(s -> resources.add(s.get("Resource"))));
-        assertThat(resources).hasSize(2).allSatisfy(r -> assertThat(r.toString())
+        assertThat(resources).as("MigrateDev, PlanProd, MigrateProd").hasSize(3).allSatisfy(r -> assertThat(r.toString())
                 .contains("AWS::Region", "AWS::AccountId").containsPattern("function:skylift-(dev|prod)-migrator"));
     }
 

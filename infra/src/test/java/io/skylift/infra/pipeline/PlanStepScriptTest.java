@@ -1,0 +1,187 @@
+package io.skylift.infra.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the plan step's commands under {@code sh -e} in a checkout holding {@code migrations/}, with the real
+ * {@code jq} and an {@code aws} stand-in that records its arguments and the payload file it was given, and answers like
+ * {@code aws lambda invoke} (status on stdout, result in the file) or fails like it (message on stderr, exit 254).
+ */
+class PlanStepScriptTest {
+
+    private static final String ARN = "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator";
+    private static final String OK = "{\"StatusCode\":200,\"ExecutedVersion\":\"$LATEST\"}";
+    private static final String FUNCTION_ERROR =
+            "{\"StatusCode\":200,\"FunctionError\":\"Unhandled\",\"ExecutedVersion\":\"$LATEST\"}";
+    private static final String PLAN = """
+            {"command":"plan","success":true,"schemaVersion":"4","previousSchemaVersion":"4","migrationsApplied":0,
+             "applied":[],"pending":[{"version":"5","description":"add note","script":"V5__add_note.sql",
+             "type":"SQL","state":"Pending","executionTimeMs":null,"installedOn":null,"checksum":-1143425325}],
+             "messages":["1 migration(s) would be applied"],"changed":[],"failed":[],
+             "findings":[{"rule":"drop-column","severity":"warning","script":"V5__add_note.sql","line":3,
+             "message":"DROP COLUMN legacy deletes its data in orders"}],"durationMs":380}""";
+    private static final String CHANGED = """
+            {"command":"plan","success":false,"schemaVersion":"4","pending":[],"messages":[],
+             "changed":[{"version":"2","script":"V2__create_order_statuses.sql","error":"CHECKSUM_MISMATCH",
+             "message":"Migration checksum mismatch"}],"failed":[],"findings":[],"durationMs":200}""";
+
+    @TempDir
+    static Path bin;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void installAwsStandIn() throws IOException {
+        Assumptions.assumeTrue(onPath("jq"), "jq is on CodeBuild's standard image; this machine has none");
+        Path aws = bin.resolve("aws");
+        Files.writeString(aws, String.join("\n",
+                "#!/bin/sh",
+                "echo \"$*\" >> \"$CALLS\"",
+                "payload=''; out=''",
+                "while [ $# -gt 0 ]; do",
+                "  case \"$1\" in",
+                "    --payload) payload=\"$2\"; shift 2 ;;",
+                "    --region|--function-name|--cli-binary-format|--cli-read-timeout) shift 2 ;;",
+                "    lambda|invoke) shift ;;",
+                "    *) out=\"$1\"; shift ;;",
+                "  esac",
+                "done",
+                "case \"$payload\" in fileb://*) cp \"${payload#fileb://}\" \"$SENT\" ;; *) echo 'not a file payload' >&2; exit 2 ;; esac",
+                "if [ -n \"$AWS_FAILURE\" ]; then echo \"$AWS_FAILURE\" >&2; exit 254; fi",
+                "printf '%s' \"$RESULT\" > \"$out\"; printf '%s\\n' \"$STATUS\"",
+                ""), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @BeforeEach
+    void checkout() throws IOException {
+        Files.createDirectories(work.resolve("migrations/later"));
+        Files.writeString(work.resolve("migrations/V1__create_orders.sql"), "CREATE TABLE orders (id int);\n");
+        Files.writeString(work.resolve("migrations/later/V5__add_note.sql"),
+                "-- a \"quoted\" comment with a backslash \\ and a tab\t\nALTER TABLE orders ADD COLUMN note text;\n");
+        Files.writeString(work.resolve("migrations/README.txt"), "not a migration");
+    }
+
+    @Test
+    void the_commits_migration_files_go_in_the_payload_and_the_plan_is_printed() throws Exception {
+        Run run = run(OK, PLAN, null);
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains(
+                "Plan for prod (" + ARN + "): what this commit would apply to its database; nothing is changed."
+                        + " 2 migration file(s) sent.",
+                "Schema version now: 4", "Pending (1):", "  5  V5__add_note.sql  checksum -1143425325",
+                "Changed since applied (0):", "Failed (0):", "Findings (1):",
+                "  V5__add_note.sql:3: warning drop-column: DROP COLUMN legacy deletes its data in orders", "Plan: OK");
+        JsonNode sent = new ObjectMapper().readTree(work.resolve("sent.json").toFile());
+        assertThat(sent.get("command").asText()).isEqualTo("plan");
+        assertThat(sent.get("migrations")).hasSize(2);
+        assertThat(sent.get("migrations").get(0).get("script").asText()).isEqualTo("V1__create_orders.sql");
+        assertThat(sent.get("migrations").get(1).get("script").asText()).isEqualTo("later/V5__add_note.sql");
+        assertThat(sent.get("migrations").get(1).get("content").asText())
+                .isEqualTo(Files.readString(work.resolve("migrations/later/V5__add_note.sql")));
+        List<String> calls = Files.readAllLines(work.resolve("calls.log"));
+        assertThat(calls).containsExactly("lambda invoke --region us-east-1 --function-name " + ARN
+                + " --cli-read-timeout 660 --payload fileb://plan-request.json plan.json");
+    }
+
+    @Test
+    void a_plan_saying_migrate_would_fail_fails_the_step_after_printing_it() throws Exception {
+        Run run = run(OK, CHANGED, null);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("Changed since applied (1):",
+                "  2  V2__create_order_statuses.sql  CHECKSUM_MISMATCH", "Plan: PROBLEMS (see above)");
+        assertThat(run.stderr()).contains("migrate would fail on this database");
+    }
+
+    @Test
+    void a_migrator_that_predates_the_plan_command_gives_a_notice_not_a_failure() throws Exception {
+        Run run = run(FUNCTION_ERROR, "{\"errorMessage\":\"Unknown field(s) [migrations] in the payload: send ...\"}",
+                null);
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains("NO PLAN: prod's migrator predates the plan command",
+                "  V1__create_orders.sql", "  later/V5__add_note.sql");
+    }
+
+    @Test
+    void any_other_function_error_fails_the_step() throws Exception {
+        Run run = run(FUNCTION_ERROR, "{\"errorMessage\":\"Could not connect to db:5432 after 4 attempt(s)\"}", null);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("Could not connect");
+        assertThat(run.stderr()).contains("The plan failed (FunctionError)");
+    }
+
+    @Test
+    void a_stage_without_a_migrator_yet_lists_every_file_as_pending() throws Exception {
+        Run run = run(OK, PLAN, "An error occurred (ResourceNotFoundException) when calling the Invoke operation:"
+                + " Function not found: " + ARN);
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains("No migrator in prod yet (its first deploy): every migration file is pending:",
+                "  V1__create_orders.sql", "  later/V5__add_note.sql");
+    }
+
+    @Test
+    void a_refused_invocation_fails_the_step() throws Exception {
+        Run run = run(OK, PLAN, "An error occurred (AccessDeniedException) when calling the Invoke operation");
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stderr()).contains("AccessDeniedException", "Could not invoke the migrator");
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run run(String status, String result, String awsFailure) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-e", "-c", String.join("\n", PlanStep.commands()))
+                .directory(work.toFile());
+        Map<String, String> env = builder.environment();
+        Map<String, String> values = new HashMap<>(Map.of(
+                PlanStep.FUNCTION_ARN_VARIABLE, ARN,
+                PlanStep.STAGE_VARIABLE, "prod",
+                "READ_TIMEOUT", "660",
+                "CALLS", work.resolve("calls.log").toString(),
+                "SENT", work.resolve("sent.json").toString(),
+                "STATUS", status, "RESULT", result));
+        if (awsFailure != null) {
+            values.put("AWS_FAILURE", awsFailure);
+        }
+        values.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.putAll(values);
+        builder.redirectOutput(work.resolve("stdout").toFile()).redirectError(work.resolve("stderr").toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the commands finish").isTrue();
+        return new Run(process.exitValue(), Files.readString(work.resolve("stdout")),
+                Files.readString(work.resolve("stderr")));
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
