@@ -28,10 +28,13 @@ class RepositoryFilesTest {
     @Test
     void package_json_pins_the_cdk_cli_exactly_and_the_lock_file_agrees() {
         Map<String, Object> packageJson = TestApps.readJson(TestApps.ROOT.resolve("package.json"));
-        assertThat(packageJson.get("devDependencies")).isEqualTo(Map.of("aws-cdk", "2.1148.1"));
+        // The CDK CLI, and the cfn-guard binary with AWS Control Tower's rules for ControlTowerRulesTest: exact versions.
+        assertThat(packageJson.get("devDependencies")).isEqualTo(Map.of("aws-cdk", "2.1148.1",
+                "@cdklabs/cdk-validator-cfnguard", "0.0.62"));
         assertThat(CdkCliVersion.read(TestApps.ROOT)).isEqualTo("2.1148.1");
         Map<String, Object> lock = TestApps.readJson(TestApps.ROOT.resolve("package-lock.json"));
-        assertThat(String.valueOf(lock.get("packages"))).contains("node_modules/aws-cdk={version=2.1148.1");
+        assertThat(String.valueOf(lock.get("packages"))).contains("node_modules/aws-cdk={version=2.1148.1")
+                .contains("node_modules/@cdklabs/cdk-validator-cfnguard={version=0.0.62");
     }
 
     @Test

@@ -203,7 +203,7 @@ class SkyliftStageTest {
     void the_master_password_is_a_generated_secret_never_a_literal() {
         String secret = logicalId(dev, "AWS::SecretsManager::Secret", "Database/Cluster/Secret");
         dev.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
-                Map.of("SecretStringTemplate", "{\"username\":\"postgres\"}", "GenerateStringKey", "password",
+                Map.of("SecretStringTemplate", "{\"username\":\"skylift_admin\"}", "GenerateStringKey", "password",
                         "ExcludeCharacters", Match.anyValue(), "PasswordLength", Match.anyValue())));
         dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of("MasterUserPassword", Map.of("Fn::Join",
                 List.of("", List.of("{{resolve:secretsmanager:", Map.of("Ref", secret),

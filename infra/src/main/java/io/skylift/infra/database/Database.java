@@ -202,7 +202,8 @@ public final class Database extends Construct {
 
         public static final String DEFAULT_ENGINE_VERSION = "17.9";
         public static final String DEFAULT_DATABASE_NAME = "skylift";
-        public static final String DEFAULT_MASTER_USERNAME = "postgres";
+        // Not "postgres" (nor "admin"): a default administrator name is the first one guessed (Control Tower CT.RDS.PR.21).
+        public static final String DEFAULT_MASTER_USERNAME = "skylift_admin";
         public static final String DEFAULT_APP_USERNAME = DEFAULT_DATABASE_NAME + "_app";
 
         public Props {

@@ -29,7 +29,7 @@ class SkyliftSettingsTest {
         assertThat(s.deployId()).as("deploy id defaults to the synth time, to the second")
                 .isEqualTo(Instant.parse("2026-03-04T05:06:07Z"));
         assertThat(s.network()).isEqualTo(new NetworkSettings("10.0.0.0/16", 0));
-        assertThat(s.database()).isEqualTo(new DatabaseSettings("17.9", "skylift", "postgres", 7, 10));
+        assertThat(s.database()).isEqualTo(new DatabaseSettings("17.9", "skylift", "skylift_admin", 7, 10));
         assertThat(s.database().appUsername()).isEqualTo("skylift_app");
         assertThat(s.migrator()).isEqualTo(new MigratorSettings("arm64", 10, 1024, 30));
         assertThat(s.migrator().logRetention()).isEqualTo(RetentionDays.ONE_MONTH);
