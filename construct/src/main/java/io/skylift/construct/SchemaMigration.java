@@ -16,7 +16,9 @@ import software.constructs.Construct;
  * framework in between. Its {@value #DEPLOY_ID} property is the deploy's time as an ISO-8601 UTC instant
  * ({@code 2026-11-28T09:15:00Z}): a new value on every deploy makes each deploy an Update, and the order of two values
  * tells the function that an Update is CloudFormation rolling a failed deploy back (its {@code DeployId} is earlier
- * than {@code OldResourceProperties.DeployId}), which it answers without migrating.
+ * than {@code OldResourceProperties.DeployId}), which it answers without migrating. With
+ * {@link MigrationTrigger#MIGRATIONS_CHANGE} it carries no {@code DeployId}: the owner puts the migrations' digest in
+ * its construct id, so a change of migrations creates a new resource and deletes the old one.
  */
 public class SchemaMigration extends Construct {
 
@@ -37,7 +39,9 @@ public class SchemaMigration extends Construct {
                 .resourceType(RESOURCE_TYPE)
                 .serviceToken(props.getFunction().getFunctionArn())
                 .serviceTimeout(serviceTimeout(props.getFunctionTimeout()))
-                .properties(Map.of(DEPLOY_ID, props.getDeployId()))
+                // Without DeployId (MIGRATIONS_CHANGE) the properties never change: a migration change replaces the
+                // resource (its id holds the migrations' digest) instead of updating it.
+                .properties(props.getDeployId() == null ? Map.of() : Map.of(DEPLOY_ID, props.getDeployId()))
                 .build();
         props.getDependsOn().forEach(resource.getNode()::addDependency);
     }

@@ -14,14 +14,24 @@ public final class SchemaMigrationProps {
 
     private final IFunction function;
     private final Duration functionTimeout;
+    private final MigrationTrigger migrateOn;
     private final String deployId;
     private final List<IDependable> dependsOn;
 
     private SchemaMigrationProps(Builder builder) {
         function = Objects.requireNonNull(builder.function, "function must not be null");
         functionTimeout = Objects.requireNonNull(builder.functionTimeout, "functionTimeout must not be null");
-        deployId = SchemaMigration.utcInstant(builder.deployId != null ? builder.deployId
-                : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "deployId").toString();
+        migrateOn = builder.migrateOn == null ? MigrationTrigger.EVERY_DEPLOY : builder.migrateOn;
+        if (migrateOn == MigrationTrigger.MIGRATIONS_CHANGE) {
+            if (builder.deployId != null) {
+                throw new IllegalArgumentException("deployId is not used with migrateOn MIGRATIONS_CHANGE (the"
+                        + " resource then carries no DeployId): leave deployId unset or use EVERY_DEPLOY");
+            }
+            deployId = null;
+        } else {
+            deployId = SchemaMigration.utcInstant(builder.deployId != null ? builder.deployId
+                    : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "deployId").toString();
+        }
         dependsOn = List.copyOf(builder.dependsOn);
     }
 
@@ -40,7 +50,15 @@ public final class SchemaMigrationProps {
         return functionTimeout;
     }
 
-    /** The deploy's time as an ISO-8601 UTC instant; default the synth time, to the second. */
+    /** When to migrate; default {@link MigrationTrigger#EVERY_DEPLOY}. */
+    public MigrationTrigger getMigrateOn() {
+        return migrateOn;
+    }
+
+    /**
+     * The deploy's time as an ISO-8601 UTC instant; default the synth time, to the second. Null with
+     * {@link MigrationTrigger#MIGRATIONS_CHANGE}.
+     */
     public String getDeployId() {
         return deployId;
     }
@@ -54,6 +72,7 @@ public final class SchemaMigrationProps {
     public static final class Builder {
         private IFunction function;
         private Duration functionTimeout;
+        private MigrationTrigger migrateOn;
         private String deployId;
         private final List<IDependable> dependsOn = new ArrayList<>();
 
@@ -72,7 +91,16 @@ public final class SchemaMigrationProps {
             return this;
         }
 
-        /** The deploy's time, {@code 2026-11-28T09:15:00Z}; default the synth time. */
+        /**
+         * When to migrate; default {@link MigrationTrigger#EVERY_DEPLOY}. With
+         * {@link MigrationTrigger#MIGRATIONS_CHANGE} the resource carries no {@code DeployId}.
+         */
+        public Builder migrateOn(MigrationTrigger value) {
+            migrateOn = value;
+            return this;
+        }
+
+        /** The deploy's time, {@code 2026-11-28T09:15:00Z}; default the synth time; only with EVERY_DEPLOY. */
         public Builder deployId(String value) {
             deployId = value;
             return this;

@@ -24,7 +24,7 @@ import software.constructs.IDependable;
 
 /**
  * Skylift's migrator for an existing VPC and database: a Lambda function whose image holds the Flyway migrations of
- * {@code migrationsDirectory} ({@link MigratorImage}), the custom resource that migrates on every deploy
+ * {@code migrationsDirectory} ({@link MigratorImage}), the custom resource that migrates on every deploy or only when the migrations change
  * ({@link SchemaMigration}), and an alarm on failed migrations and one on errors with a dashboard
  * ({@link MigratorMonitoring}).
  *
@@ -123,11 +123,16 @@ public class SchemaMigrator extends Construct implements IConnectable {
         SchemaMigrationProps.Builder migrationProps = SchemaMigrationProps.builder()
                 .function(function)
                 .functionTimeout(props.getTimeout())
-                .dependsOn(dependsOn);
+                .dependsOn(dependsOn)
+                .migrateOn(props.getMigrateOn());
         if (props.getDeployId() != null) {
             migrationProps.deployId(props.getDeployId());
         }
-        migration = new SchemaMigration(this, "SchemaMigration", migrationProps.build());
+        // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
+        String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
+                ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory())
+                : "SchemaMigration";
+        migration = new SchemaMigration(this, migrationId, migrationProps.build());
         ingressRules.forEach(migration.getResource().getNode()::addDependency);
     }
 

@@ -49,6 +49,7 @@ public final class SchemaMigratorProps {
     private final RetentionDays logRetention;
     private final ITopic alarmTopic;
     private final String dashboardName;
+    private final MigrationTrigger migrateOn;
     private final String deployId;
     private final List<IDependable> dependsOn;
 
@@ -85,6 +86,11 @@ public final class SchemaMigratorProps {
         logRetention = b.logRetention == null ? RetentionDays.ONE_MONTH : b.logRetention;
         alarmTopic = b.alarmTopic;
         dashboardName = b.dashboardName;
+        migrateOn = b.migrateOn == null ? MigrationTrigger.EVERY_DEPLOY : b.migrateOn;
+        if (migrateOn == MigrationTrigger.MIGRATIONS_CHANGE && b.deployId != null) {
+            throw new IllegalArgumentException("deployId is not used with migrateOn MIGRATIONS_CHANGE (the custom"
+                    + " resource then carries no DeployId): leave deployId unset or use EVERY_DEPLOY");
+        }
         deployId = b.deployId == null ? null : SchemaMigration.utcInstant(b.deployId, "deployId").toString();
         dependsOn = List.copyOf(b.dependsOn);
     }
@@ -179,7 +185,12 @@ public final class SchemaMigratorProps {
         return dashboardName;
     }
 
-    /** Null = the synth time. */
+    /** When to migrate; default {@link MigrationTrigger#EVERY_DEPLOY}. */
+    public MigrationTrigger getMigrateOn() {
+        return migrateOn;
+    }
+
+    /** Null = the synth time (EVERY_DEPLOY) or none (MIGRATIONS_CHANGE). */
     public String getDeployId() {
         return deployId;
     }
@@ -206,6 +217,7 @@ public final class SchemaMigratorProps {
         private RetentionDays logRetention;
         private ITopic alarmTopic;
         private String dashboardName;
+        private MigrationTrigger migrateOn;
         private String deployId;
         private final List<IDependable> dependsOn = new ArrayList<>();
 
@@ -314,7 +326,22 @@ public final class SchemaMigratorProps {
             return this;
         }
 
-        /** The deploy's time, an ISO-8601 UTC instant such as {@code 2026-11-28T09:15:00Z}; default the synth time. */
+        /**
+         * When to migrate; default {@link MigrationTrigger#EVERY_DEPLOY} (every deploy is an Update carrying a new
+         * {@code DeployId}). {@link MigrationTrigger#MIGRATIONS_CHANGE}: only when the migrations folder's content
+         * changes; the custom resource then carries no {@code DeployId} and its logical id holds the migrations'
+         * digest, so a change replaces it (Create migrates, the old one's Delete touches nothing) and a rollback
+         * only deletes the new one.
+         */
+        public Builder migrateOn(MigrationTrigger value) {
+            migrateOn = value;
+            return this;
+        }
+
+        /**
+         * The deploy's time, an ISO-8601 UTC instant such as {@code 2026-11-28T09:15:00Z}; default the synth time.
+         * Only with {@link MigrationTrigger#EVERY_DEPLOY}.
+         */
         public Builder deployId(String value) {
             deployId = value;
             return this;

@@ -1,0 +1,20 @@
+package io.skylift.construct;
+
+/** When CloudFormation has the migrator migrate. */
+public enum MigrationTrigger {
+
+    /**
+     * On every deploy: the custom resource carries the deploy's {@code DeployId}, so each deploy is an Update that
+     * migrates, and a rollback Update (earlier {@code DeployId}) is answered without migrating.
+     */
+    EVERY_DEPLOY,
+
+    /**
+     * Only when the migrations folder's content changes: the custom resource carries no {@code DeployId} and its
+     * logical id holds a digest of the migrations ({@link MigrationsDigest}). Unchanged migrations give an identical
+     * resource (no event); changed ones make CloudFormation create a new resource (Create migrates) and delete the old
+     * one at cleanup (Delete touches nothing). A rollback deletes the new resource: no Update with old properties ever
+     * reaches the function for a migration change.
+     */
+    MIGRATIONS_CHANGE
+}
