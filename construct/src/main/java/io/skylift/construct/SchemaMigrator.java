@@ -24,9 +24,9 @@ import software.constructs.IDependable;
 
 /**
  * Skylift's migrator for an existing VPC and database: a Lambda function whose image holds the Flyway migrations of
- * {@code migrationsDirectory} ({@link MigratorImage}), the custom resource that migrates on every deploy or only when the migrations change
- * ({@link SchemaMigration}), and an alarm on failed migrations and one on errors with a dashboard
- * ({@link MigratorMonitoring}).
+ * {@code migrationsDirectory} ({@link MigratorImage}), the custom resource that migrates on every deploy or only
+ * when the migrations change ({@link SchemaMigration}, {@link MigrationTrigger}), and an alarm on failed migrations
+ * and one on errors with a dashboard ({@link MigratorMonitoring}).
  *
  * <p>It grants what the function needs and nothing more: reading the database secret and each placeholder secret,
  * and an ingress rule on each of the database's security groups admitting the function's. It creates no VPC, subnet,

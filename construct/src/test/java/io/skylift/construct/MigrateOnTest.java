@@ -74,7 +74,8 @@ class MigrateOnTest {
         Path migrations = migrations("a");
         String digest = MigrationsDigest.of(migrations.toString());
         String logicalId = logicalId(synth(migrations, MigrationTrigger.MIGRATIONS_CHANGE));
-        Files.setLastModifiedTime(migrations.resolve("V1__a.sql"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
+        Files.setLastModifiedTime(migrations.resolve("V1__a.sql"),
+                FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
         assertThat(MigrationsDigest.of(migrations.toString())).isEqualTo(digest).hasSize(MigrationsDigest.LENGTH);
         assertThat(logicalId(synth(migrations, MigrationTrigger.MIGRATIONS_CHANGE))).isEqualTo(logicalId);
 
