@@ -9,7 +9,6 @@ import software.amazon.awscdk.pipelines.CodeBuildStep;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The post-deploy step of a stage: invokes that stage's migrator with {@code migrate}, fails the
@@ -54,13 +53,10 @@ public final class MigrateStep {
                 .env(Map.of(
                         // A retried synchronous invoke would run the command a second time.
                         "AWS_MAX_ATTEMPTS", "1",
-                        "READ_TIMEOUT", Integer.toString(functionTimeout.toSeconds().intValue() + 60)))
+                        "READ_TIMEOUT", MigratorInvocation.readTimeoutSeconds(functionTimeout)))
                 .commands(commands())
                 .role(role)
-                .rolePolicyStatements(List.of(PolicyStatement.Builder.create()
-                        .actions(List.of("lambda:InvokeFunction"))
-                        .resources(List.of(functionArn))
-                        .build()))
+                .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))
                 .build();
     }
 

@@ -9,7 +9,6 @@ import software.amazon.awscdk.pipelines.IFileSetProducer;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The step before a stage's manual approval: what promoting this commit would do to the stage's database, printed
@@ -63,13 +62,10 @@ public final class PlanStep {
                         STAGE_VARIABLE, stage,
                         // A retried synchronous invoke would only repeat the read, but it would double the wait.
                         "AWS_MAX_ATTEMPTS", "1",
-                        "READ_TIMEOUT", Integer.toString(functionTimeout.toSeconds().intValue() + 60)))
+                        "READ_TIMEOUT", MigratorInvocation.readTimeoutSeconds(functionTimeout)))
                 .commands(commands())
                 .role(role)
-                .rolePolicyStatements(List.of(PolicyStatement.Builder.create()
-                        .actions(List.of("lambda:InvokeFunction"))
-                        .resources(List.of(functionArn))
-                        .build()))
+                .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))
                 .build();
     }
 
