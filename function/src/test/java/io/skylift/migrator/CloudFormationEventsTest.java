@@ -4,6 +4,7 @@ import static io.skylift.migrator.MigratorFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RecordedRequest;
 import java.time.Duration;

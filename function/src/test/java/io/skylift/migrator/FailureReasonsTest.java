@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.testkit.CapturedOutput;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.OutputCaptureExtension;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.FakeSecretsManager;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.ResponseUrlServer;
 import io.skylift.migrator.testkit.TestDatabase;
 import java.io.ByteArrayInputStream;

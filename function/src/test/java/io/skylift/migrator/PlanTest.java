@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.database.ReadOnlySessions;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.testkit.CapturedOutput;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.OutputCaptureExtension;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RecordedRequest;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.skylift.migrator.secrets.ScramVerifiers;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

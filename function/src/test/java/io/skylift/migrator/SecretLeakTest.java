@@ -3,6 +3,7 @@ package io.skylift.migrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skylift.migrator.testkit.CapturedOutput;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RecordedRequest;
 import io.skylift.migrator.testkit.RuntimeInterfaceClientProcess;

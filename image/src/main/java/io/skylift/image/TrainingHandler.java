@@ -1,9 +1,6 @@
 package io.skylift.image;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.MigratorHandler;
 import java.util.LinkedHashMap;
@@ -24,6 +21,7 @@ import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
 import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.SecretsManagerSource;
+import io.skylift.migrator.testkit.LambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.ByteArrayOutputStream;
@@ -90,6 +88,12 @@ public final class TrainingHandler implements RequestStreamHandler {
     static final String DATABASE_SECRET = "{\"engine\":\"postgres\",\"host\":\"skylift-training.invalid\",\"port\":5432,"
             + "\"dbname\":\"training\",\"username\":\"training\",\"password\":\"training-only\"}";
     static final String APP_SECRET = "{\"username\":\"app\",\"password\":\"training-only\"}";
+
+    /**
+     * The time each invocation has: enough for a first SDK call in a JVM that records what it loads (a short deadline
+     * would stop the secret read before the SDK signs and sends, and keep those classes out of the cache).
+     */
+    private static final Duration TIME_LEFT = Duration.ofMinutes(1);
 
     /** The name the training's TLS server certificate is issued for. */
     static final String TLS_HOST = "training.invalid";
@@ -327,7 +331,7 @@ public final class TrainingHandler implements RequestStreamHandler {
     private static void invoke(MigratorHandler handler, String event) {
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                    new ByteArrayOutputStream(), new TrainingContext());
+                    new ByteArrayOutputStream(), LambdaContext.withTimeLeft(TIME_LEFT));
         } catch (IOException | RuntimeException expected) {
             // without a database most paths end in their error answers, which are worth archiving too
         }
@@ -364,68 +368,5 @@ public final class TrainingHandler implements RequestStreamHandler {
     private static <T> T proxy(Class<T> type, InvocationHandler handler) {
         return type.cast(Proxy.newProxyInstance(TrainingHandler.class.getClassLoader(), new Class<?>[] {type},
                 handler));
-    }
-
-    /**
-     * Lambda's context with a minute left: enough for a first SDK call in a JVM that records what it loads (a short
-     * deadline would stop the secret read before the SDK signs and sends, and keep those classes out of the cache).
-     */
-    private static final class TrainingContext implements Context {
-        private final long deadline = System.currentTimeMillis() + 60_000;
-
-        @Override
-        public String getAwsRequestId() {
-            return "training";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/skylift-training";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "training";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "skylift-training";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:skylift-training";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 512;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
     }
 }

@@ -2,11 +2,11 @@ package io.skylift.image;
 
 import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.InvocationResult;
+import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.LocalRuntimeApi;
 import io.skylift.migrator.testkit.ResponseUrlServer;
 import io.skylift.migrator.testkit.TestCertificateAuthority;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The training handler is not on the function's class path (a class path longer than at run time would make the
  * cache unusable): the runtime client's own class loader finds it in the working directory (in Lambda, the task root),
- * which is this module's classes (or a copy of its jar in {@code lib/}).
+ * where this module's classes and the test kit's are placed (or copies of their jars in {@code lib/}).
  *
  * <p>Usage: {@code TrainingRun <bootstrap> <cache file the bootstrap writes>}. Exits 0 when the cache was written.
  */
@@ -107,25 +107,40 @@ public final class TrainingRun {
     }
 
     /**
-     * A directory holding this module's classes, for the runtime client's class loader: the directory itself when
-     * they are a directory (tests), else {@code lib/} with a copy of the jar (the image build).
+     * A directory holding the training handler's classes and the test kit's it uses ({@link LambdaContext}), for the
+     * runtime client's class loader, which reads its working directory and the jars in its {@code lib/}: a directory of
+     * classes is copied in (tests), a jar goes to {@code lib/} (the image build).
      */
     private static Path placeHandler(Path directory) throws IOException {
-        Path root = directory.resolve("handler");
-        Path code;
-        try {
-            code = Path.of(TrainingHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException("cannot locate the training handler's classes", e);
-        }
-        if (Files.isDirectory(code)) {
-            return code;
-        }
-        Files.createDirectories(root.resolve("lib"));
-        try (InputStream in = Files.newInputStream(code)) {
-            Files.copy(in, root.resolve("lib").resolve(code.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path root = Files.createDirectories(directory.resolve("handler"));
+        for (Class<?> type : List.of(TrainingHandler.class, LambdaContext.class)) {
+            Path code;
+            try {
+                code = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException("cannot locate the classes of " + type.getName(), e);
+            }
+            if (Files.isDirectory(code)) {
+                copyTree(code, root);
+            } else {
+                Files.createDirectories(root.resolve("lib"));
+                Files.copy(code, root.resolve("lib").resolve(code.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         return root;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {

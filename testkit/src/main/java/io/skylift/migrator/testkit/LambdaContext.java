@@ -1,4 +1,4 @@
-package io.skylift.migrator;
+package io.skylift.migrator.testkit;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
