@@ -56,6 +56,39 @@ public class SchemaMigration extends Construct {
     }
 
     /**
+     * The function's timeout, checked for both props classes: at least a minute, at most Lambda's fifteen.
+     *
+     * @param name what the value is called, for the error message
+     * @throws IllegalArgumentException naming {@code name} and the value when it is out of range
+     */
+    static Duration checkedTimeout(Duration value, String name) {
+        double seconds = value.toSeconds().doubleValue();
+        if (seconds < 60 || seconds > 900) {
+            throw new IllegalArgumentException(name + " must be from 1 to 15 minutes (Lambda's ceiling), was "
+                    + seconds + " s");
+        }
+        return value;
+    }
+
+    /**
+     * The deploy id given for a trigger, for both props classes: {@code null} when unset, else the instant
+     * {@link #utcInstant} reads, written back in its canonical form.
+     *
+     * @throws IllegalArgumentException when it is not a UTC instant, or when it is set with
+     *         {@link MigrationTrigger#MIGRATIONS_CHANGE}
+     */
+    static String checkedDeployId(String value, MigrationTrigger migrateOn) {
+        if (value == null) {
+            return null;
+        }
+        if (migrateOn == MigrationTrigger.MIGRATIONS_CHANGE) {
+            throw new IllegalArgumentException("deployId is not used with migrateOn MIGRATIONS_CHANGE (the custom"
+                    + " resource then carries no DeployId): leave deployId unset or use EVERY_DEPLOY");
+        }
+        return utcInstant(value, "deployId").toString();
+    }
+
+    /**
      * Parses an ISO-8601 UTC instant written with {@code Z} ({@code 2026-11-28T09:15:00Z}, fractions of a second
      * allowed). Offsets are refused rather than converted, so the value given is the value in the template.
      *

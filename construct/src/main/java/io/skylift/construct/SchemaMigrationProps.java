@@ -20,18 +20,12 @@ public final class SchemaMigrationProps {
 
     private SchemaMigrationProps(Builder builder) {
         function = Objects.requireNonNull(builder.function, "function must not be null");
-        functionTimeout = Objects.requireNonNull(builder.functionTimeout, "functionTimeout must not be null");
+        functionTimeout = SchemaMigration.checkedTimeout(
+                Objects.requireNonNull(builder.functionTimeout, "functionTimeout must not be null"), "functionTimeout");
         migrateOn = builder.migrateOn == null ? MigrationTrigger.EVERY_DEPLOY : builder.migrateOn;
-        if (migrateOn == MigrationTrigger.MIGRATIONS_CHANGE) {
-            if (builder.deployId != null) {
-                throw new IllegalArgumentException("deployId is not used with migrateOn MIGRATIONS_CHANGE (the"
-                        + " resource then carries no DeployId): leave deployId unset or use EVERY_DEPLOY");
-            }
-            deployId = null;
-        } else {
-            deployId = SchemaMigration.utcInstant(builder.deployId != null ? builder.deployId
-                    : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "deployId").toString();
-        }
+        String given = SchemaMigration.checkedDeployId(builder.deployId, migrateOn);
+        deployId = given != null || migrateOn == MigrationTrigger.MIGRATIONS_CHANGE ? given
+                : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         dependsOn = List.copyOf(builder.dependsOn);
     }
 
@@ -45,7 +39,7 @@ public final class SchemaMigrationProps {
         return function;
     }
 
-    /** The function's timeout, which bounds CloudFormation's wait. */
+    /** The function's timeout, 1 to 15 minutes, which bounds CloudFormation's wait. */
     public Duration getFunctionTimeout() {
         return functionTimeout;
     }
@@ -85,7 +79,7 @@ public final class SchemaMigrationProps {
             return this;
         }
 
-        /** The function's timeout (required). */
+        /** The function's timeout (required), 1 to 15 minutes. */
         public Builder functionTimeout(Duration value) {
             functionTimeout = value;
             return this;

@@ -71,12 +71,8 @@ public final class SchemaMigratorProps {
         placeholders = Map.copyOf(checkedNames(b.placeholders, "placeholders"));
         placeholderSecrets = Map.copyOf(checkedNames(b.placeholderSecrets, "placeholderSecrets"));
         functionName = b.functionName;
-        timeout = b.timeout == null ? Duration.minutes(DEFAULT_TIMEOUT_MINUTES) : b.timeout;
-        double seconds = timeout.toSeconds().doubleValue();
-        if (seconds < 60 || seconds > 900) {
-            throw new IllegalArgumentException("timeout must be from 1 to 15 minutes (Lambda's ceiling), was "
-                    + seconds + " s");
-        }
+        timeout = SchemaMigration.checkedTimeout(
+                b.timeout == null ? Duration.minutes(DEFAULT_TIMEOUT_MINUTES) : b.timeout, "timeout");
         memorySize = b.memorySize == null ? DEFAULT_MEMORY_MB : b.memorySize.intValue();
         if (memorySize < 512 || memorySize > 10240) {
             throw new IllegalArgumentException("memorySize must be from 512 to 10240 MB (Flyway and the JVM need at"
@@ -87,11 +83,7 @@ public final class SchemaMigratorProps {
         alarmTopic = b.alarmTopic;
         dashboardName = b.dashboardName;
         migrateOn = b.migrateOn == null ? MigrationTrigger.EVERY_DEPLOY : b.migrateOn;
-        if (migrateOn == MigrationTrigger.MIGRATIONS_CHANGE && b.deployId != null) {
-            throw new IllegalArgumentException("deployId is not used with migrateOn MIGRATIONS_CHANGE (the custom"
-                    + " resource then carries no DeployId): leave deployId unset or use EVERY_DEPLOY");
-        }
-        deployId = b.deployId == null ? null : SchemaMigration.utcInstant(b.deployId, "deployId").toString();
+        deployId = SchemaMigration.checkedDeployId(b.deployId, migrateOn);
         dependsOn = List.copyOf(b.dependsOn);
     }
 
