@@ -2,24 +2,18 @@ package io.skylift.infra.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.skylift.infra.pipeline.AwsCliStandIn.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the post-deploy step's commands under {@code sh -e} (as CodeBuild runs them: the first failing
- * command fails the step) with the real {@code jq}, and an {@code aws} stand-in on the PATH that records
- * its arguments and answers like {@code aws lambda invoke}: the status on stdout, the payload in the file.
+ * Runs the post-deploy step's commands with the {@link AwsCliStandIn}, which answers like {@code aws lambda invoke}:
+ * the status on stdout, the payload in the file.
  */
 class MigrateStepScriptTest {
 
@@ -37,33 +31,19 @@ class MigrateStepScriptTest {
 
     @TempDir
     static Path bin;
+    private static AwsCliStandIn aws;
 
     @TempDir
     Path work;
 
     @BeforeAll
     static void installAwsStandIn() throws IOException {
-        Assumptions.assumeTrue(onPath("jq"), "jq is on CodeBuild's standard image; this machine has none");
-        Path aws = bin.resolve("aws");
-        Files.writeString(aws, String.join("\n",
-                "#!/bin/sh",
-                "echo \"$*\" >> \"$CALLS\"",
-                "payload=''; out=''",
-                "while [ $# -gt 0 ]; do",
-                "  case \"$1\" in",
-                "    --payload) payload=\"$2\"; shift 2 ;;",
-                "    --region|--function-name|--cli-binary-format|--cli-read-timeout) shift 2 ;;",
-                "    lambda|invoke) shift ;;",
-                "    *) out=\"$1\"; shift ;;",
-                "  esac",
-                "done",
+        aws = AwsCliStandIn.install(bin,
                 "case \"$payload\" in",
                 "  *migrate*) printf '%s' \"$MIGRATE_RESULT\" > \"$out\"; printf '%s\\n' \"$MIGRATE_STATUS\" ;;",
                 "  *info*) printf '%s' \"$INFO_RESULT\" > \"$out\"; printf '%s\\n' \"$INFO_STATUS\" ;;",
                 "  *) echo \"unexpected payload $payload\" >&2; exit 2 ;;",
-                "esac",
-                ""), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
+                "esac");
     }
 
     @Test
@@ -75,7 +55,7 @@ class MigrateStepScriptTest {
                 "  1  Success  2026-01-02T03:04:05Z  V1__create_customers.sql",
                 "  R  Success  2026-01-02T03:04:06Z  R__customer_order_totals.sql",
                 "Pending: 1", "  5  V5__next.sql");
-        List<String> calls = Files.readAllLines(work.resolve("calls.log"));
+        List<String> calls = run.calls();
         assertThat(calls).hasSize(2);
         assertThat(calls.get(0)).isEqualTo("lambda invoke --region eu-west-1 --function-name " + ARN
                 + " --cli-binary-format raw-in-base64-out --cli-read-timeout 660"
@@ -91,7 +71,7 @@ class MigrateStepScriptTest {
         assertThat(run.exit()).as(run.toString()).isNotZero();
         assertThat(run.stdout()).as("the function's error is shown").contains("V3__create_orders.sql failed");
         assertThat(run.stderr()).contains("FunctionError");
-        assertThat(Files.readAllLines(work.resolve("calls.log"))).hasSize(1);
+        assertThat(run.calls()).hasSize(1);
     }
 
     @Test
@@ -118,35 +98,12 @@ class MigrateStepScriptTest {
         assertThat(run.stderr()).contains("schema history failed");
     }
 
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private Run run(String migrateStatus, String migrateResult, String infoStatus, String infoResult) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-e", "-c", String.join("\n", MigrateStep.commands()))
-                .directory(work.toFile());
-        Map<String, String> env = builder.environment();
-        Map<String, String> values = new HashMap<>(Map.of(
+    private Run run(String migrateStatus, String migrateResult, String infoStatus, String infoResult)
+            throws Exception {
+        return aws.run(MigrateStep.commands(), work, Map.of(
                 MigrateStep.FUNCTION_ARN_VARIABLE, ARN,
                 "READ_TIMEOUT", "660",
-                "CALLS", work.resolve("calls.log").toString(),
                 "MIGRATE_STATUS", migrateStatus, "MIGRATE_RESULT", migrateResult,
                 "INFO_STATUS", infoStatus, "INFO_RESULT", infoResult));
-        values.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-        env.putAll(values);
-        builder.redirectOutput(work.resolve("stdout").toFile()).redirectError(work.resolve("stderr").toFile());
-        Process process = builder.start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the commands finish").isTrue();
-        return new Run(process.exitValue(), Files.readString(work.resolve("stdout")),
-                Files.readString(work.resolve("stderr")));
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

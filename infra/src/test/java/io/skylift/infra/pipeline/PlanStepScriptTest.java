@@ -4,25 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skylift.infra.pipeline.AwsCliStandIn.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the plan step's commands under {@code sh -e} in a checkout holding {@code migrations/}, with the real
- * {@code jq} and an {@code aws} stand-in that records its arguments and the payload file it was given, and answers like
- * {@code aws lambda invoke} (status on stdout, result in the file) or fails like it (message on stderr, exit 254).
+ * Runs the plan step's commands in a checkout holding {@code migrations/} with the {@link AwsCliStandIn}, which keeps
+ * the payload file it was given and answers like {@code aws lambda invoke} (status on stdout, result in the file) or
+ * fails like it (message on stderr, exit 254).
  */
 class PlanStepScriptTest {
 
@@ -44,31 +40,17 @@ class PlanStepScriptTest {
 
     @TempDir
     static Path bin;
+    private static AwsCliStandIn aws;
 
     @TempDir
     Path work;
 
     @BeforeAll
     static void installAwsStandIn() throws IOException {
-        Assumptions.assumeTrue(onPath("jq"), "jq is on CodeBuild's standard image; this machine has none");
-        Path aws = bin.resolve("aws");
-        Files.writeString(aws, String.join("\n",
-                "#!/bin/sh",
-                "echo \"$*\" >> \"$CALLS\"",
-                "payload=''; out=''",
-                "while [ $# -gt 0 ]; do",
-                "  case \"$1\" in",
-                "    --payload) payload=\"$2\"; shift 2 ;;",
-                "    --region|--function-name|--cli-binary-format|--cli-read-timeout) shift 2 ;;",
-                "    lambda|invoke) shift ;;",
-                "    *) out=\"$1\"; shift ;;",
-                "  esac",
-                "done",
+        aws = AwsCliStandIn.install(bin,
                 "case \"$payload\" in fileb://*) cp \"${payload#fileb://}\" \"$SENT\" ;; *) echo 'not a file payload' >&2; exit 2 ;; esac",
                 "if [ -n \"$AWS_FAILURE\" ]; then echo \"$AWS_FAILURE\" >&2; exit 254; fi",
-                "printf '%s' \"$RESULT\" > \"$out\"; printf '%s\\n' \"$STATUS\"",
-                ""), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
+                "printf '%s' \"$RESULT\" > \"$out\"; printf '%s\\n' \"$STATUS\"");
     }
 
     @BeforeEach
@@ -98,8 +80,7 @@ class PlanStepScriptTest {
         assertThat(sent.get("migrations").get(1).get("script").asText()).isEqualTo("later/V5__add_note.sql");
         assertThat(sent.get("migrations").get(1).get("content").asText())
                 .isEqualTo(Files.readString(work.resolve("migrations/later/V5__add_note.sql")));
-        List<String> calls = Files.readAllLines(work.resolve("calls.log"));
-        assertThat(calls).containsExactly("lambda invoke --region us-east-1 --function-name " + ARN
+        assertThat(run.calls()).containsExactly("lambda invoke --region us-east-1 --function-name " + ARN
                 + " --cli-read-timeout 660 --payload fileb://plan-request.json plan.json");
     }
 
@@ -150,38 +131,16 @@ class PlanStepScriptTest {
         assertThat(run.stderr()).contains("AccessDeniedException", "Could not invoke the migrator");
     }
 
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
     private Run run(String status, String result, String awsFailure) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-e", "-c", String.join("\n", PlanStep.commands()))
-                .directory(work.toFile());
-        Map<String, String> env = builder.environment();
         Map<String, String> values = new HashMap<>(Map.of(
                 PlanStep.FUNCTION_ARN_VARIABLE, ARN,
                 PlanStep.STAGE_VARIABLE, "prod",
                 "READ_TIMEOUT", "660",
-                "CALLS", work.resolve("calls.log").toString(),
                 "SENT", work.resolve("sent.json").toString(),
                 "STATUS", status, "RESULT", result));
         if (awsFailure != null) {
             values.put("AWS_FAILURE", awsFailure);
         }
-        values.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-        env.putAll(values);
-        builder.redirectOutput(work.resolve("stdout").toFile()).redirectError(work.resolve("stderr").toFile());
-        Process process = builder.start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the commands finish").isTrue();
-        return new Run(process.exitValue(), Files.readString(work.resolve("stdout")),
-                Files.readString(work.resolve("stderr")));
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
+        return aws.run(PlanStep.commands(), work, values);
     }
 }
