@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,8 +20,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TestNamingTest {
 
-    private static final Pattern TEST_METHOD = Pattern.compile(
-            "@(?:Test|ParameterizedTest|RepeatedTest)\\b[^\\n]*\\n(?:\\s*@[^\\n]*\\n)*\\s*(?:public\\s+|static\\s+)*void\\s+(\\w+)\\s*\\(");
+    /** A string literal; runs of characters match possessively, as one step (one stack frame) each. */
+    private static final String STRING = "\"(?:[^\"\\\\]++|\\\\.)*+\"";
+    /**
+     * An annotation's arguments, which may span lines: strings, and parentheses nested once. Possessive runs again: a
+     * long {@code @CsvSource} must not take a regex step per character, which overflows the stack.
+     */
+    private static final String ARGUMENTS = "\\((?:[^()\"]++|" + STRING + "|\\((?:[^()\"]++|" + STRING + ")*+\\))*+\\)";
+    /** A test annotation, any more annotations (with their arguments), the modifiers, and the method's name. */
+    private static final Pattern TEST_METHOD = Pattern.compile("@(?:Test|ParameterizedTest|RepeatedTest)\\b\\s*(?:"
+            + ARGUMENTS + ")?(?:\\s*@[\\w.]+\\s*(?:" + ARGUMENTS + ")?)*\\s*"
+            + "(?:(?:public|protected|private|static|final)\\s+)*void\\s+(\\w+)\\s*\\(");
     private static final Pattern SENTENCE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)+");
 
     @ParameterizedTest(name = "{0}")
@@ -31,16 +41,49 @@ class TestNamingTest {
         List<String> offending = new ArrayList<>();
         try (Stream<Path> files = Files.walk(tests)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher matcher = TEST_METHOD.matcher(Files.readString(file));
-                while (matcher.find()) {
-                    names.add(matcher.group(1));
-                    if (!SENTENCE.matcher(matcher.group(1)).matches()) {
-                        offending.add(tests.relativize(file) + ": " + matcher.group(1));
+                for (String name : testNames(Files.readString(file))) {
+                    names.add(name);
+                    if (!SENTENCE.matcher(name).matches()) {
+                        offending.add(tests.relativize(file) + ": " + name);
                     }
                 }
             }
         }
         assertThat(names).as("tests found in " + module).isNotEmpty();
         assertThat(offending).as("tests of " + module + " not named like_this_sentence").isEmpty();
+    }
+
+    @Test
+    void tests_are_found_whatever_their_annotations_span() {
+        String source = """
+                @Test
+                void plain_test() {
+                }
+
+                @ParameterizedTest(name = "{0} (\\"quoted\\")")
+                @CsvSource(delimiter = '|', value = {
+                    "a|(b)|c",
+                    "d|e|f",
+                })
+                void a_test_over_lines(String a, String b, String c) {
+                }
+
+                @RepeatedTest(3)
+                @Timeout(value = 5, unit = TimeUnit.SECONDS)
+                public static void a_repeated_test() {
+                }
+                """;
+
+        assertThat(testNames(source)).containsExactly("plain_test", "a_test_over_lines", "a_repeated_test");
+    }
+
+    /** The names of the test methods declared in a Java source. */
+    static List<String> testNames(String source) {
+        List<String> names = new ArrayList<>();
+        Matcher matcher = TEST_METHOD.matcher(source);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
     }
 }

@@ -131,7 +131,7 @@ class SkyliftSettingsTest {
         "deployId|2026-11-28T25:15:00Z|deployId",
         "deployId|1764321300|deployId",
     })
-    void unusableValuesAreRefusedWithTheirKey(String key, String value, String messagePart) {
+    void unusable_values_are_refused_with_their_key(String key, String value, String messagePart) {
         assertThatThrownBy(() -> read(Map.of(key, value)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(messagePart);
