@@ -34,7 +34,8 @@ import io.skylift.migrator.failure.ConfigurationException;
  * @param defaultLocation  where the image keeps {@code migrations/}: {@code filesystem:$LAMBDA_TASK_ROOT/migrations};
  *                         null when neither {@code LAMBDA_TASK_ROOT} nor {@code FLYWAY_LOCATIONS} is set
  * @param placeholderSecrets {@code PLACEHOLDER_SECRET_<NAME>=<secret>[#<json key>]} entries
- * @param flywayEnvironment the {@code FLYWAY_*} variables, passed to Flyway with Flyway's own names and meanings
+ * @param flywayEnvironment the {@code FLYWAY_*} variables, passed to Flyway with Flyway's own names and meanings;
+ *                         {@code FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK}, a setting Skylift controls, is refused
  * @param functionName     {@code AWS_LAMBDA_FUNCTION_NAME}, the metrics dimension; "local" outside Lambda
  */
 public record Settings(
@@ -66,6 +67,15 @@ public record Settings(
     public static final String SECRET_CACHE_TTL_VARIABLE = "SECRET_CACHE_TTL_SECONDS";
     /** Five minutes: a no-op deploy rarely pays a Secrets Manager call, and a rotation is seen within minutes. */
     public static final long DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
+    /**
+     * {@code FLYWAY_*} variables of settings Skylift sets itself, each with why: refused by name, so that a value the
+     * function would not honour never passes for one it does. (Flyway would also refuse this one, asking for
+     * jackson-databind, which the function leaves out: it reads plugin settings from variables with Jackson.)
+     */
+    private static final Map<String, String> CONTROLLED_FLYWAY_VARIABLES = Map.of(
+            "FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK", "Skylift sets Flyway's postgresql.transactional.lock to false: its"
+                    + " lock is a session-level advisory lock, so a migration never holds a transaction open (a"
+                    + " CREATE INDEX CONCURRENTLY in a non-transactional migration would wait for it forever)");
     private static final Set<String> SSL_MODES =
             Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -91,6 +101,11 @@ public record Settings(
         env.forEach((name, value) -> {
             if (name.startsWith("FLYWAY_")) {
                 flyway.put(name, value);
+            }
+        });
+        CONTROLLED_FLYWAY_VARIABLES.forEach((name, why) -> {
+            if (flyway.containsKey(name)) {
+                throw new ConfigurationException(name + " is set: " + why + "; remove the variable");
             }
         });
         String secretId = blankToNull(env.get(SECRET_VARIABLE));

@@ -72,6 +72,19 @@ class SettingsTest {
     }
 
     @Test
+    void a_flyway_setting_that_skylift_controls_is_refused_by_name_whatever_its_value() {
+        for (String value : new String[] {"true", "false"}) {
+            assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                    "FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK", value)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK is set: Skylift sets Flyway's"
+                            + " postgresql.transactional.lock to false")
+                    .hasMessageContaining("session-level advisory lock")
+                    .hasMessageEndingWith("remove the variable");
+        }
+    }
+
+    @Test
     void to_string_never_prints_a_password_or_placeholder_value() {
         Settings settings = Settings.fromEnvironment(Map.of("FLYWAY_URL",
                 "jdbc:postgresql://db:5432/shop?user=shop&password=url-Pa55word&ssl=true", "FLYWAY_USER", "shop",
