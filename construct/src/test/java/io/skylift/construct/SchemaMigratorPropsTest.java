@@ -1,6 +1,8 @@
 package io.skylift.construct;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.List;
 import java.util.Map;
@@ -14,19 +16,28 @@ import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 
-/** Props that cannot work are refused when built, with a message naming the property and the value. */
+/**
+ * Props that cannot work are refused when built, with a message naming the property and the value. The custom
+ * resource's own props ({@link SchemaMigrationProps}) check the timeout and the deploy id with the same code and
+ * messages, whichever construct a team uses.
+ */
 class SchemaMigratorPropsTest {
 
     private static Stack stack;
     private static IVpc vpc;
+    private static IFunction function;
 
     @BeforeAll
     static void scope() {
         stack = new Stack(new App(), "Props");
         vpc = Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder().vpcId("vpc-1")
                 .availabilityZones(List.of("eu-west-1a")).isolatedSubnetIds(List.of("subnet-1")).build());
+        function = Function.fromFunctionArn(stack, "Migrator",
+                "arn:aws:lambda:eu-west-1:123456789012:function:skylift-migrator");
     }
 
     private static SchemaMigratorProps.Builder valid() {
@@ -35,6 +46,16 @@ class SchemaMigratorPropsTest {
                 .database(SecurityGroup.fromSecurityGroupId(stack, "Db" + System.nanoTime(), "sg-1"))
                 .databaseSecret(Secret.fromSecretNameV2(stack, "Secret" + System.nanoTime(), "db"))
                 .migrationsDirectory(SchemaMigratorTest.MIGRATIONS.toString());
+    }
+
+    private static SchemaMigrationProps.Builder validMigration() {
+        return SchemaMigrationProps.builder().function(function).functionTimeout(Duration.minutes(10));
+    }
+
+    private static String refusal(Runnable build) {
+        Throwable thrown = catchThrowable(build::run);
+        assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+        return thrown.getMessage();
     }
 
     private static void refused(UnaryOperator<SchemaMigratorProps.Builder> change, String... messageParts) {
@@ -82,5 +103,36 @@ class SchemaMigratorPropsTest {
         assertThatThrownBy(() -> new SchemaMigrator(stack, "Missing", props))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll("migrationsDirectory", "/nonexistent/migrations", "not a folder");
+    }
+
+    @Test
+    void the_custom_resources_props_check_the_timeout_as_the_migrators_props_do() {
+        String migration = refusal(() -> validMigration().functionTimeout(Duration.minutes(16)).build());
+        String migrator = refusal(() -> valid().timeout(Duration.minutes(16)).build());
+
+        assertThat(migration).isEqualTo(migrator.replace("timeout", "functionTimeout"))
+                .contains("functionTimeout", "1 to 15 minutes", "960");
+        assertThat(refusal(() -> validMigration().functionTimeout(Duration.seconds(30)).build()))
+                .contains("functionTimeout", "30");
+    }
+
+    @Test
+    void the_custom_resources_props_check_the_deploy_id_as_the_migrators_props_do() {
+        assertThat(refusal(() -> validMigration().deployId("commit-0123abc").build()))
+                .isEqualTo(refusal(() -> valid().deployId("commit-0123abc").build()))
+                .contains("deployId", "ISO-8601 UTC instant", "commit-0123abc");
+        assertThat(refusal(() -> validMigration().migrateOn(MigrationTrigger.MIGRATIONS_CHANGE)
+                .deployId("2026-11-28T09:15:00Z").build()))
+                .isEqualTo(refusal(() -> valid().migrateOn(MigrationTrigger.MIGRATIONS_CHANGE)
+                        .deployId("2026-11-28T09:15:00Z").build()))
+                .contains("deployId", "MIGRATIONS_CHANGE");
+    }
+
+    @Test
+    void the_custom_resources_props_keep_a_valid_deploy_id_and_default_to_the_synth_time() {
+        assertThat(validMigration().deployId("2026-11-28T09:15:00Z").build().getDeployId())
+                .isEqualTo("2026-11-28T09:15:00Z");
+        assertThat(validMigration().build().getDeployId()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+        assertThat(validMigration().migrateOn(MigrationTrigger.MIGRATIONS_CHANGE).build().getDeployId()).isNull();
     }
 }
