@@ -64,11 +64,18 @@ public final class Migrator {
     private final ConnectRetryPolicy retryPolicy;
     private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
-    private final ScramVerifiers verifiers = new ScramVerifiers();
+    private final ScramVerifiers verifiers;
     private MigrationRunner runner;
     private volatile Redactor redactor;
 
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
+        this(settings, secrets, retryPolicy, new ScramVerifiers());
+    }
+
+    /** @param verifiers the SCRAM verifiers offered as placeholders (tests count how many are computed) */
+    public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy,
+                    ScramVerifiers verifiers) {
+        this.verifiers = Objects.requireNonNull(verifiers, "verifiers must not be null");
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
@@ -188,10 +195,9 @@ public final class Migrator {
         SecretSource cached = secrets.withMaxAge(settings.secretCacheTtl());
         DatabaseSecret secret = settings.secretId() == null ? null
                 : DatabaseSecret.parse(settings.secretId(), cached.read(settings.secretId()));
-        Map<String, String> placeholders =
-                verifiers.withVerifiers(PlaceholderValues.resolve(settings.placeholderSecrets(), cached));
+        Map<String, String> secretPlaceholders = PlaceholderValues.resolve(settings.placeholderSecrets(), cached);
         redactor = redactor.with(secret == null ? null : secret.password())
-                .with(placeholders.values().toArray(String[]::new));
+                .with(secretPlaceholders.values().toArray(String[]::new));
         RedactingFlywayLogs.alsoMask(redactor);
         DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,
                 settings.connectTimeout(), settings.connectRetryWindow(), retryPolicy);
@@ -206,7 +212,9 @@ public final class Migrator {
         try (Connection probe = connector.connect()) {
             if (upToDateCheck.isPresent()
                     && UpToDateCheck.handles(request.command(), request.target(), request.baselineVersion())) {
-                upToDate = upToDateCheck.get().upToDate(probe, placeholders);
+                // Without the verifiers: a repeatable migration naming one (its value changes with every cold
+                // start) lacks a value here, so the check hands it to Flyway, which gets them all.
+                upToDate = upToDateCheck.get().upToDate(probe, secretPlaceholders);
             } else {
                 probe.isValid(1);
             }
@@ -216,6 +224,9 @@ public final class Migrator {
         if (upToDate.isPresent()) {
             return upToDate.get();
         }
+        Map<String, String> placeholders = verifiers.withVerifiers(secretPlaceholders);
+        redactor = redactor.with(placeholders.values().toArray(String[]::new));
+        RedactingFlywayLogs.alsoMask(redactor);
         // Flyway runs: watch who holds the locks it may wait for, to name them if it gives up.
         LockWatch lockWatch = LockWatch.start(connector, watchInterval());
         LockWatch previousWatch = watch.getAndSet(lockWatch);

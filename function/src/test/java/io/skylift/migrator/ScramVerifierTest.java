@@ -5,7 +5,16 @@ import static io.skylift.migrator.MigratorFixture.invokeJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.ConnectRetryPolicy;
+import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.invocation.Command;
+import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.migration.MigrationReport;
+import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.ScramVerifiers;
+import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +22,11 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -79,6 +90,41 @@ class ScramVerifierTest {
         assertThat(again.get("app_password_scram")).as("a warm function reuses it").isEqualTo(first.get("app_password_scram"));
         assertThat(rotated.get("app_password_scram")).as("a new value, a new verifier")
                 .isNotEqualTo(first.get("app_password_scram"));
+    }
+
+    @Test
+    void a_deploy_that_changes_nothing_computes_no_verifier_and_one_that_runs_flyway_computes_each_once() {
+        invokeJson(fixture.handler(), "{}");
+        AtomicInteger computed = new AtomicInteger();
+        Migrator migrator = new Migrator(Settings.fromEnvironment(fixture.environment),
+                new CachingSecretSource(new SecretsManagerSource(fixture.secrets::client)), ConnectRetryPolicy.DEFAULT,
+                new ScramVerifiers(value -> {
+                    computed.incrementAndGet();
+                    return ScramVerifiers.verifierOf(value);
+                }));
+        DirectRequest migrate = new DirectRequest(Command.MIGRATE, null, null);
+
+        MigrationReport noOp = migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+        assertThat(noOp.migrationsApplied()).isZero();
+        assertThat(computed).as("nothing pending: no PBKDF2 spent on a verifier").hasValue(0);
+
+        fixture.migration("V5__one_more_table.sql", "CREATE TABLE one_more (id int);");
+        MigrationReport applied = migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+        assertThat(applied.migrationsApplied()).isEqualTo(1);
+        assertThat(computed).as("Flyway runs: it gets the verifier of the one placeholder secret").hasValue(1);
+    }
+
+    @Test
+    void a_repeatable_migration_naming_a_verifier_is_left_to_flyway_which_gets_it() throws SQLException {
+        invokeJson(fixture.handler(), "{}");
+        fixture.migration("R__verifier_comment.sql",
+                "COMMENT ON TABLE customers IS 'verifier ${app_password_scram}';");
+
+        JsonNode result = invokeJson(fixture.handler(), "{}");
+
+        assertThat(result.get("migrationsApplied").asInt()).isEqualTo(1);
+        Object comment = fixture.database.query("SELECT obj_description('customers'::regclass) AS c").get(0).get("c");
+        assertThat(String.valueOf(comment)).matches("verifier " + VERIFIER.pattern());
     }
 
     @Test
