@@ -23,6 +23,7 @@ import io.skylift.migrator.observability.InvocationRecord;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
+import io.skylift.migrator.startup.StartupWarmUp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,9 +59,17 @@ public final class MigratorHandler implements RequestStreamHandler {
     private final InvocationLog log;
     private Migrator migrator;
 
-    /** Used by Lambda: the process environment, Secrets Manager, a real HTTP client. */
+    /**
+     * Used by Lambda: the process environment, Secrets Manager, a real HTTP client; the start-up work every migrating
+     * invocation needs begins in the background ({@link StartupWarmUp}).
+     */
     public MigratorHandler() {
-        this(System.getenv(), new SecretsManagerSource(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+        this(System.getenv(), new SecretsManagerSource());
+    }
+
+    private MigratorHandler(Map<String, String> environment, SecretsManagerSource secrets) {
+        this(environment, secrets, new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+        StartupWarmUp.start(environment, secrets);
     }
 
     public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,

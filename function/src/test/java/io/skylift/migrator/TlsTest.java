@@ -109,6 +109,16 @@ class TlsTest {
     }
 
     @Test
+    void a_ca_bundle_that_holds_no_certificate_fails_at_once_naming_the_file(@TempDir Path dir) throws Exception {
+        Path garbage = java.nio.file.Files.writeString(dir.resolve("not-a-bundle.pem"), "this is not PEM\n");
+        fixture.environment.put("DB_SSL_ROOT_CERT", garbage.toString());
+
+        failsAtOnce()
+                .hasMessageContaining("[DATABASE_TLS]")
+                .hasMessageContaining("DB_SSL_ROOT_CERT is " + garbage);
+    }
+
+    @Test
     void disable_still_reaches_a_local_database_without_tls() {
         try (PostgresWithoutTls plain = PostgresWithoutTls.start()) {
             TestDatabase local = plain.createDatabase("local_no_tls");

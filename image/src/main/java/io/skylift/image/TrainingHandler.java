@@ -3,6 +3,7 @@ package io.skylift.image;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.MigratorHandler;
+import io.skylift.migrator.startup.StartupWarmUp;
 import java.util.LinkedHashMap;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.Settings;
@@ -117,8 +118,18 @@ public final class TrainingHandler implements RequestStreamHandler {
         env.put("PLACEHOLDER_SECRET_APP_PASSWORD", event.get("appSecretArn") + "#password");
         env.put("DEADLINE_MARGIN_MS", "1000");
         env.put("DB_CONNECT_TIMEOUT_SECONDS", "1");
-        MigratorHandler handler = new MigratorHandler(env, new SecretsManagerSource(), new ResponseSender(),
+        SecretsManagerSource secrets = new SecretsManagerSource();
+        MigratorHandler handler = new MigratorHandler(env, secrets, new ResponseSender(),
                 new ConnectRetryPolicy(Duration.ofMillis(20), Duration.ofMillis(40)));
+        // What the production constructor starts, so its classes are in the cache too.
+        for (Thread warmUp : StartupWarmUp.start(env, secrets)) {
+            try {
+                warmUp.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the warm-up ran", e);
+            }
+        }
 
         invoke(handler, "{\"command\":\"migrate\"}");
         invoke(handler, "{\"command\":\"info\"}");

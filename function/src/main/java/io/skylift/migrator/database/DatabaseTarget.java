@@ -68,6 +68,9 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         props.setProperty("sslmode", sslMode);
         if (sslRootCert != null) {
             props.setProperty("sslrootcert", sslRootCert);
+            if (verifiesCertificate()) {
+                props.setProperty("sslfactory", BundleTrustingSslFactory.class.getName());
+            }
         }
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));

@@ -87,6 +87,39 @@ class SecretsManagerSourceTest {
     }
 
     @Test
+    void a_client_built_in_the_background_is_the_one_the_first_read_uses() throws InterruptedException {
+        secretsManager.putSecret("shop/db", "value");
+        AtomicInteger builds = new AtomicInteger();
+        SecretsManagerSource source = new SecretsManagerSource(() -> {
+            builds.incrementAndGet();
+            return secretsManager.client();
+        });
+
+        source.buildClientInBackground().join(10_000);
+        assertThat(builds.get()).as("built ahead of the read").isEqualTo(1);
+        assertThat(source.read("shop/db")).isEqualTo("value");
+        assertThat(builds.get()).as("and not again").isEqualTo(1);
+    }
+
+    @Test
+    void a_failed_build_is_reported_by_the_read_and_tried_again_by_the_next() throws InterruptedException {
+        secretsManager.putSecret("shop/db", "value");
+        AtomicInteger builds = new AtomicInteger();
+        SecretsManagerSource source = new SecretsManagerSource(() -> {
+            if (builds.incrementAndGet() == 1) {
+                throw SdkClientException.create("Unable to load region");
+            }
+            return secretsManager.client();
+        });
+
+        source.buildClientInBackground().join(10_000);
+        assertThatThrownBy(() -> source.read("shop/db")).isInstanceOf(SecretReadException.class)
+                .hasMessageContaining("Unable to load region");
+        assertThat(source.read("shop/db")).isEqualTo("value");
+        assertThat(builds.get()).isEqualTo(2);
+    }
+
+    @Test
     void a_client_that_cannot_be_built_is_reported_when_a_secret_is_read() {
         SecretsManagerSource source = new SecretsManagerSource(() -> {
             throw SdkClientException.create("Unable to load region");

@@ -1,0 +1,90 @@
+package io.skylift.migrator.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.TrustedRoots;
+import io.skylift.migrator.secrets.SecretsManagerSource;
+import io.skylift.migrator.testkit.FakeSecretsManager;
+import io.skylift.migrator.testkit.TestCertificateAuthority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the function prepares while it is constructed, before any invocation needs it. */
+class StartupWarmUpTest {
+    private final FakeSecretsManager secretsManager = FakeSecretsManager.start();
+    private final AtomicInteger clientBuilds = new AtomicInteger();
+    private final SecretsManagerSource secrets = new SecretsManagerSource(() -> {
+        clientBuilds.incrementAndGet();
+        return secretsManager.client();
+    });
+    private final Map<String, String> environment = new HashMap<>();
+    private Path bundle;
+
+    @TempDir
+    Path taskRoot;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bundle = taskRoot.resolve(Settings.RDS_CA_BUNDLE);
+        Files.createDirectories(bundle.getParent());
+        TestCertificateAuthority.create("Warm-up CA").writeCertificate(bundle);
+        environment.put("DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf");
+        environment.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+    }
+
+    @AfterEach
+    void tearDown() {
+        secretsManager.close();
+    }
+
+    @Test
+    void the_secrets_client_and_the_databases_ca_bundle_are_ready_before_an_invocation_needs_them() throws Exception {
+        assertThat(TrustedRoots.isLoaded(bundle)).isFalse();
+
+        joinAll(StartupWarmUp.start(environment, secrets));
+
+        assertThat(clientBuilds.get()).isEqualTo(1);
+        assertThat(TrustedRoots.isLoaded(bundle)).as("parsed once, ahead of the first connection").isTrue();
+    }
+
+    @Test
+    void without_tls_no_bundle_is_read() throws Exception {
+        environment.put("DB_SSL_MODE", "disable");
+
+        joinAll(StartupWarmUp.start(environment, secrets));
+
+        assertThat(TrustedRoots.isLoaded(bundle)).isFalse();
+    }
+
+    @Test
+    void a_configuration_the_invocation_will_refuse_starts_nothing_and_throws_nothing() {
+        environment.remove("DB_SECRET_ARN");
+
+        assertThat(StartupWarmUp.start(environment, secrets)).isEmpty();
+        assertThat(clientBuilds.get()).as("the invocation reports the error").isZero();
+    }
+
+    @Test
+    void a_bundle_that_cannot_be_read_is_left_for_the_invocation_to_report() throws Exception {
+        Files.writeString(bundle, "not a certificate");
+
+        joinAll(StartupWarmUp.start(environment, secrets));
+
+        assertThat(TrustedRoots.isLoaded(bundle)).isFalse();
+    }
+
+    private static void joinAll(Thread[] threads) throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.join(20_000);
+            assertThat(thread.isAlive()).as(thread.getName() + " finished").isFalse();
+        }
+    }
+}
