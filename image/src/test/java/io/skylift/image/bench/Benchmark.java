@@ -12,6 +12,8 @@ import io.skylift.migrator.testkit.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +44,8 @@ import java.util.stream.Stream;
  * moment its Runtime Interface Client posts the response to a local Runtime API. The migrator starts exactly as in the
  * image: the image's layout ({@link ImageLayout}), its bootstrap (class path, JVM flags, AOT cache), a cache made by the
  * Dockerfile's training command; it reads both secrets through the AWS SDK from a local Secrets Manager endpoint and
- * verifies the server's certificate (the default {@code verify-full}). The baselines verify it too; their time runs to
+ * verifies the server's certificate (the default {@code verify-full}) against a CA bundle as large as Amazon RDS's
+ * global one, which the image trusts by default. The baselines verify it against the same bundle; their time runs to
  * the process's exit. Peak RSS is the process's {@code VmHWM}.
  *
  * <p>Run with {@code ./mvnw -B -q -pl image -am -Pbenchmark verify} (see the README); system properties
@@ -62,6 +65,8 @@ public final class Benchmark {
     private static final String HANDLER = "io.skylift.migrator.MigratorHandler::handleRequest";
     private static final String MIGRATE = "{\"command\":\"migrate\"}";
     private static final int REALISTIC_VERSIONED = 30;
+    /** About as many CA certificates as Amazon RDS's global bundle (174 KB), which the image trusts by default. */
+    private static final int CA_BUNDLE_CERTIFICATES = 120;
     /** What Lambda's Java runtime starts a JVM with (see the bootstrap), for the baseline's lever. */
     private static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1");
@@ -138,6 +143,7 @@ public final class Benchmark {
     private int realisticCount;
     private TestDatabase noop;
     private String noopSecret;
+    private Path caBundle;
 
     public static void main(String[] args) throws Exception {
         System.setProperty("skylift.testkit.postgres", System.getProperty("skylift.testkit.postgres", "embedded"));
@@ -262,12 +268,35 @@ public final class Benchmark {
             realisticCount = (int) files.count();
         }
         scale = Workloads.scale(work.resolve("migrations-scale"), scaleMigrations);
+        note("writing a CA bundle of " + CA_BUNDLE_CERTIFICATES + " certificates, as large as Amazon RDS's");
+        caBundle = caBundle(work.resolve("ca-bundle.pem"));
         note("building the image layout and running the Dockerfile's AOT training");
         image = ImageLayout.build(realistic, work.resolve("image"));
         image.train(Map.of("JAVA_HOME", System.getProperty("java.home")));
         secrets = FakeSecretsManager.start();
         appSecretArn = secrets.putSecret("bench/app-user", "{\"username\":\"app\",\"password\":\""
                 + Workloads.APP_PASSWORD + "\"}");
+    }
+
+    /**
+     * The database's CA among {@link #CA_BUNDLE_CERTIFICATES} - 1 others, last: what every client here verifies the
+     * server against, as users of Aurora point theirs at Amazon RDS's global bundle.
+     */
+    private Path caBundle(Path file) throws IOException {
+        StringBuilder pem = new StringBuilder();
+        Path one = work.resolve("one-ca.pem");
+        for (int i = 1; i < CA_BUNDLE_CERTIFICATES; i++) {
+            pem.append(Files.readString(TestCertificateAuthority.create("RDS-like Root CA " + i).writeCertificate(one)));
+        }
+        Files.delete(one);
+        pem.append(Files.readString(LocalDatabases.caCertificate()));
+        return Files.writeString(file, pem);
+    }
+
+    /** The database's JDBC URL for the baselines: verify-full against the CA bundle, as the migrator connects. */
+    private String url(TestDatabase database) {
+        return database.baseJdbcUrl() + "?sslmode=verify-full&sslrootcert="
+                + URLEncoder.encode(caBundle.toString(), StandardCharsets.UTF_8);
     }
 
     private String secretFor(TestDatabase database) {
@@ -279,7 +308,7 @@ public final class Benchmark {
         env.put("DB_SECRET_ARN", dbSecret);
         env.put("PLACEHOLDER_SECRET_APP_PASSWORD", appSecretArn + "#password");
         // TLS as against Aurora: the default verify-full, against the CA of the test kit's server.
-        env.put("DB_SSL_ROOT_CERT", LocalDatabases.caCertificate().toString());
+        env.put("DB_SSL_ROOT_CERT", caBundle.toString());
         // Lambda sets it from the function's memory; infra gives the function 1024 MB.
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         if (start == Start.NO_CACHE) {
@@ -364,7 +393,7 @@ public final class Benchmark {
             throws IOException, InterruptedException {
         Path cwd = Files.createDirectories(work.resolve("cli-work"));
         return timedProcess(List.of(java, "-cp", cliClasspath, "org.flywaydb.commandline.Main", "migrate",
-                "-skipCheckForUpdate", "-url=" + database.jdbcUrl(), "-user=" + database.username(),
+                "-skipCheckForUpdate", "-url=" + url(database), "-user=" + database.username(),
                 "-password=" + database.password(), "-locations=filesystem:" + location,
                 "-placeholders.app_password=" + Workloads.APP_PASSWORD,
                 "-placeholders.app_password_scram=" + Workloads.APP_PASSWORD_SCRAM), cwd, expectedOutput);
@@ -380,7 +409,7 @@ public final class Benchmark {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         jfrOption(jvmOptions.isEmpty() ? "core" : "coreLambdaFlags").ifPresent(command::add);
-        command.addAll(List.of("-cp", plainClasspath, PlainFlyway.class.getName(), "cold", database.jdbcUrl(),
+        command.addAll(List.of("-cp", plainClasspath, PlainFlyway.class.getName(), "cold", url(database),
                 database.username(), database.password(), location.toString(), Workloads.APP_PASSWORD));
         return timedProcess(command, work, "RESULT applied=" + applied + " ");
     }
@@ -388,7 +417,7 @@ public final class Benchmark {
     private List<Double> plainWarm(TestDatabase database) throws IOException, InterruptedException {
         Path output = work.resolve("plain-warm.log");
         Process process = new ProcessBuilder(java, "-cp", plainClasspath, PlainFlyway.class.getName(), "warm",
-                database.jdbcUrl(), database.username(), database.password(), realistic.toString(),
+                url(database), database.username(), database.password(), realistic.toString(),
                 Workloads.APP_PASSWORD, Integer.toString(warmRuns))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
@@ -650,7 +679,9 @@ public final class Benchmark {
         out.append("\n\nSetup: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(" for every process; PostgreSQL ").append(serverVersion(database))
-                .append(" (embedded, local, TLS required, an RSA 2048 certificate as Aurora's, verified by every client); ")
+                .append(" (embedded, local, TLS required, an RSA 2048 certificate as Aurora's, verified by every client ")
+                .append("against one CA bundle of ").append(CA_BUNDLE_CERTIFICATES).append(" certificates, as large as ")
+                .append("Amazon RDS's global bundle); ")
                 .append("Skylift: ")
                 .append("flyway-core ").append(jarVersion("flyway-core-"))
                 .append(" in the image's layout, started by the image's bootstrap (")
