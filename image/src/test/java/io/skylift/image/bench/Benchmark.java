@@ -350,6 +350,7 @@ public final class Benchmark {
             InvocationResult result = lambda.invoke(MIGRATE, Duration.ofMinutes(14));
             long elapsed = System.nanoTime() - start;
             long rss = peakRssKb(lambda.pid());
+            double cpu = cpuMillis(lambda.pid());
             if (result.isError()) {
                 throw new IllegalStateException("the migrator failed on " + database.databaseName() + ": "
                         + result.body() + "\n" + lambda.output());
@@ -357,7 +358,7 @@ public final class Benchmark {
             if (jfr) {
                 stopForRecording(lambda.pid());
             }
-            return new Sample(elapsed / 1e6, rss, result.json());
+            return new Sample(elapsed / 1e6, rss, cpu, result.json());
         }
     }
 
@@ -432,7 +433,10 @@ public final class Benchmark {
         return millis;
     }
 
-    /** Runs a process to its exit under {@code /usr/bin/time} (for the peak RSS); wall time from start to exit. */
+    /**
+     * Runs a process to its exit under {@code /usr/bin/time} (for the peak RSS and the CPU time); wall time from start
+     * to exit.
+     */
     private Sample timedProcess(List<String> command, Path cwd, String expectedOutput)
             throws IOException, InterruptedException {
         Path output = work.resolve("process.log");
@@ -441,7 +445,7 @@ public final class Benchmark {
         List<String> full = new ArrayList<>();
         boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
         if (gnuTime) {
-            full.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString()));
+            full.addAll(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString()));
         }
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(cwd.toFile()).redirectErrorStream(true)
@@ -461,10 +465,14 @@ public final class Benchmark {
             throw new IllegalStateException("'" + String.join(" ", command).replaceAll("-password=\\S+", "-password=***")
                     + "' exited with " + process.exitValue() + " without '" + expectedOutput + "':\n" + text);
         }
+        double cpu = Double.NaN;
         if (gnuTime) {
-            peak = Long.parseLong(Files.readString(rss).strip().lines().reduce((a, b) -> b).orElse("0").strip());
+            String[] figures = Files.readString(rss).strip().lines().reduce((a, b) -> b).orElse("0 0 0").strip()
+                    .split("\\s+");
+            peak = Long.parseLong(figures[0]);
+            cpu = (Double.parseDouble(figures[1]) + Double.parseDouble(figures[2])) * 1000;
         }
-        return new Sample(elapsed / 1e6, peak, null);
+        return new Sample(elapsed / 1e6, peak, cpu, null);
     }
 
     private static long peakRssKb(long pid) {
@@ -478,6 +486,21 @@ public final class Benchmark {
             // the process ended between two polls
         }
         return 0;
+    }
+
+    /**
+     * The CPU time all threads of a running process have used so far, user and system, in ms ({@code /proc/<pid>/stat}
+     * counts it in clock ticks, 100 a second on Linux); NaN when it cannot be read.
+     */
+    private static double cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // The fields after the command name, which is in parentheses and may hold spaces: utime is field 14.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** Ends the process gently, so that JFR writes its recording on the way out (closing it kills it). */
@@ -527,8 +550,11 @@ public final class Benchmark {
 
     // ---- results ----
 
-    /** One cold measurement: wall time in ms, peak RSS in KiB, and the migrator's answer (null for baselines). */
-    private record Sample(double millis, long rssKb, JsonNode answer) {
+    /**
+     * One cold measurement: wall time in ms, peak RSS in KiB, the process's CPU time in ms (user and system, all
+     * threads; NaN when unknown), and the migrator's answer (null for baselines).
+     */
+    private record Sample(double millis, long rssKb, double cpuMillis, JsonNode answer) {
     }
 
     /** One timed run of a tool. */
@@ -544,7 +570,8 @@ public final class Benchmark {
 
         void add(String key, Sample sample) {
             cold.computeIfAbsent(key, k -> new ArrayList<>()).add(sample);
-            System.out.printf(Locale.ROOT, "  %-22s %9.1f ms %7.1f MB%n", key, sample.millis(), sample.rssKb() / 1024.0);
+            System.out.printf(Locale.ROOT, "  %-22s %9.1f ms %7.1f MB %9.0f ms CPU%n", key, sample.millis(),
+                    sample.rssKb() / 1024.0, sample.cpuMillis());
         }
 
         /** A run on {@code database}, with what the database did for it (read from {@code observer}). */
@@ -575,6 +602,10 @@ public final class Benchmark {
 
         double ms(String key) {
             return median(cold.get(key).stream().map(Sample::millis).toList());
+        }
+
+        double cpuMs(String key) {
+            return median(cold.get(key).stream().map(Sample::cpuMillis).toList());
         }
 
         double warmMs(String key) {
@@ -642,17 +673,18 @@ public final class Benchmark {
                             + "(C1 only, serial GC), same run: %s, %.2f× plain core with the JDK's defaults; Skylift "
                             + "is %.2f× that.%n", scaleMigrations, ms(c1), c1 / r.ms("scale.core"),
                     r.ms("scale.ours") / c1));
-            out.append(String.format(Locale.ROOT, "%nWhat the database did for the %,d migrations (medians, from "
-                    + "pg_stat_database; the rest of the wall time is the tool's own work and the network):%n%n",
+            out.append(String.format(Locale.ROOT, "%nWhere the time of the %,d migrations went (medians): what the "
+                    + "database did, from pg_stat_database, and the CPU time of the tool's process (all threads, "
+                    + "JIT and GC included). CPU time moves far less with the machine's load than wall time.%n%n",
                     scaleMigrations));
-            out.append("| tool | sessions | transactions | per migration | running statements | wall time less that |\n");
-            out.append("|---|---:|---:|---:|---:|---:|\n");
+            out.append("| tool | sessions | transactions | per migration | running statements | tool's CPU | wall |\n");
+            out.append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (String[] tool : new String[][]{{"Skylift", "scale.ours"}, {"Flyway CLI", "scale.cli"},
                     {"plain flyway-core", "scale.core"}, {"plain flyway-core, Lambda's JVM flags",
                     "scale.coreLambdaFlags"}}) {
                 double[] a = r.activity(tool[1]);
-                out.append(String.format(Locale.ROOT, "| %s | %.0f | %,.0f | %.2f | %s | %s |%n", tool[0], a[0], a[1],
-                        a[1] / scaleMigrations, ms(a[2]), ms(r.ms(tool[1]) - a[2])));
+                out.append(String.format(Locale.ROOT, "| %s | %.0f | %,.0f | %.2f | %s | %s | %s |%n", tool[0], a[0],
+                        a[1], a[1] / scaleMigrations, ms(a[2]), ms(r.cpuMs(tool[1])), ms(r.ms(tool[1]))));
             }
         }
 
