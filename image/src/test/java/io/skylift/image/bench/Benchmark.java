@@ -58,6 +58,10 @@ import java.util.stream.Stream;
  * settings, every socket read and write) into {@code target/bench/jfr/<scenario>-<tool>-<n>.jfr}, for
  * {@code jfr print}/{@code jfr summary}; the recording costs time, so its figures are for profiles, not for the table.
  *
+ * {@code bench.cpus} (a {@code taskset} CPU list, e.g. {@code 1}) runs every tool's process, Skylift's bootstrap
+ * unchanged, on those CPUs only, the database on all: a function below 1,769 MB has less than one vCPU, so a tool
+ * that compiles in background threads (C2) cannot borrow a second core there.
+ *
  * <p>The scale scenario also reports what the database did for each tool, from {@code pg_stat_database} (sessions,
  * transactions, time spent running statements): counters that hardly move with the machine's load, unlike wall time.
  */
@@ -127,6 +131,8 @@ public final class Benchmark {
     private final int scaleMigrations = Integer.getInteger("bench.scaleMigrations", 1000);
     private final Set<Scenario> scenarios = Scenario.parse(System.getProperty("bench.only"));
     private final boolean jfr = Boolean.getBoolean("bench.jfr");
+    /** With {@code bench.cpus}: the CPUs (a taskset list) every tool's process runs on; the database's are not. */
+    private final String cpus = System.getProperty("bench.cpus", "").strip();
     private final Map<String, Integer> recordings = new HashMap<>();
     /** The scenario running, for the names of JFR recordings. */
     private String currentScenario = "setup";
@@ -158,7 +164,8 @@ public final class Benchmark {
     private void run() throws Exception {
         long started = System.nanoTime();
         note("scenarios: " + scenarios.stream().map(v -> v.name().toLowerCase(Locale.ROOT)).toList()
-                + (jfr ? ", recorded with JFR into " + work.resolve("jfr") : ""));
+                + (jfr ? ", recorded with JFR into " + work.resolve("jfr") : "")
+                + (cpus.isEmpty() ? "" : ", every tool on CPU(s) " + cpus + " only"));
         prepare();
         Results results = new Results();
 
@@ -330,9 +337,27 @@ public final class Benchmark {
             builder.classpath(String.join(File.pathSeparator, runtimeClientJars()))
                     .jvmOption("-XX:MaxHeapSize=" + 1024 * 1024 * 85 / 100 + "k");
         } else {
-            builder.bootstrap(image.bootstrap());
+            builder.bootstrap(pinned(image.bootstrap()));
         }
         return builder;
+    }
+
+    /**
+     * With {@code bench.cpus}, a script that runs the image's bootstrap, unchanged, on those CPUs only; otherwise the
+     * bootstrap itself.
+     */
+    private Path pinned(Path bootstrap) {
+        if (cpus.isEmpty()) {
+            return bootstrap;
+        }
+        Path script = work.resolve("pinned-bootstrap");
+        try {
+            Files.writeString(script, "#!/bin/sh\nexec taskset -c '" + cpus + "' '" + bootstrap + "' \"$@\"\n");
+            script.toFile().setExecutable(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return script;
     }
 
     /** The runtime client's jars from this JVM's class path, as the base image keeps them in /var/runtime/lib. */
@@ -446,6 +471,9 @@ public final class Benchmark {
         boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
         if (gnuTime) {
             full.addAll(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString()));
+        }
+        if (!cpus.isEmpty()) {
+            full.addAll(List.of("taskset", "-c", cpus));
         }
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(cwd.toFile()).redirectErrorStream(true)
@@ -708,7 +736,9 @@ public final class Benchmark {
         for (String key : r.cold.keySet()) {
             out.append("\n- ").append(key).append(": ").append(r.samples(key));
         }
-        out.append("\n\nSetup: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ")
+        out.append("\n\nSetup: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs")
+                .append(cpus.isEmpty() ? "" : " (every tool's process on CPU(s) " + cpus + " only, the database on all)")
+                .append(", ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(" for every process; PostgreSQL ").append(serverVersion(database))
                 .append(" (embedded, local, TLS required, an RSA 2048 certificate as Aurora's, verified by every client ")
