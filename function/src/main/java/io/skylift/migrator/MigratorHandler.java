@@ -69,7 +69,7 @@ public final class MigratorHandler implements RequestStreamHandler {
 
     private MigratorHandler(Map<String, String> environment, SecretsManagerSource secrets) {
         this(environment, secrets, new ResponseSender(), ConnectRetryPolicy.DEFAULT);
-        StartupWarmUp.start(environment, secrets);
+        StartupWarmUp.start(environment, secrets, this.secrets);
     }
 
     public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,

@@ -21,6 +21,7 @@ import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
 import io.skylift.migrator.migration.UpToDateCheck;
+import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.LambdaContext;
 import java.io.ByteArrayInputStream;
@@ -122,7 +123,7 @@ public final class TrainingHandler implements RequestStreamHandler {
         MigratorHandler handler = new MigratorHandler(env, secrets, new ResponseSender(),
                 new ConnectRetryPolicy(Duration.ofMillis(20), Duration.ofMillis(40)));
         // What the production constructor starts, so its classes are in the cache too.
-        for (Thread warmUp : StartupWarmUp.start(env, secrets)) {
+        for (Thread warmUp : StartupWarmUp.start(env, secrets, new CachingSecretSource(secrets))) {
             try {
                 warmUp.join(60_000);
             } catch (InterruptedException e) {
