@@ -26,10 +26,6 @@ import org.postgresql.PGConnection;
  * outlives the invocation (an idle connection keeps Aurora Serverless from pausing).
  */
 public final class DatabaseConnector implements AutoCloseable {
-    static {
-        SaltedPasswords.install();
-    }
-
     private final DatabaseTarget target;
     private final Deadline deadline;
     private final Duration connectTimeout;

@@ -48,12 +48,21 @@ public final class SaltedPasswords {
     private SaltedPasswords() {
     }
 
-    /** Makes this the JVM's first provider of {@value #ALGORITHM} (once; later calls do nothing). */
+    /**
+     * Makes this the JVM's first provider of {@value #ALGORITHM} (once; later calls do nothing). Inserting a provider
+     * makes the JDK load every configured provider (about 60-100 ms of CPU in a cold JVM), and only the second login
+     * of a JVM gains: call it off the first invocation's path ({@code StartupWarmUp} does).
+     */
     public static synchronized void install() {
         if (!installed) {
             Security.insertProviderAt(new RememberingProvider(), 1);
             installed = true;
         }
+    }
+
+    /** Whether {@link #install()} ran. */
+    public static boolean installed() {
+        return installed;
     }
 
     /** How many derivations were computed (not answered from memory) since the JVM started; for tests. */

@@ -1,6 +1,7 @@
 package io.skylift.migrator.startup;
 
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.SaltedPasswords;
 import io.skylift.migrator.database.TrustedRoots;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the database's TLS: the CA bundle parsed into the socket factory ({@link TrustedRoots}), and a first P-256
  *       key pair, which the TLS client hello needs and for which the JDK first computes a table of 64 multiples of
  *       the curve's generator (about 100 ms of CPU in a cold JVM, measured with JFR);
- *   <li>the PostgreSQL driver's class initialisation.
+ *   <li>the PostgreSQL driver's class initialisation, and {@link SaltedPasswords}, which spares a warm invocation's
+ *       login the SCRAM key derivation (installing it costs more than the first login could gain).
  * </ul>
  * Best effort and never in the way: nothing here throws, blocks the constructor, or changes a result; an invocation
  * that comes first simply does the same work itself (or waits for a secret read under way rather than asking twice),
@@ -76,6 +78,7 @@ public final class StartupWarmUp {
             p256.initialize(new ECGenParameterSpec("secp256r1"));
             p256.generateKeyPair();
             Class.forName("org.postgresql.Driver");
+            SaltedPasswords.install();
         } catch (Exception | LinkageError e) {
             LOG.debug("TLS warm-up skipped: {}", e.toString());
         }

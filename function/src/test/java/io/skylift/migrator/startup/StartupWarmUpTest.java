@@ -3,6 +3,7 @@ package io.skylift.migrator.startup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.SaltedPasswords;
 import io.skylift.migrator.database.TrustedRoots;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
@@ -57,6 +58,7 @@ class StartupWarmUpTest {
 
         assertThat(clientBuilds.get()).isEqualTo(1);
         assertThat(TrustedRoots.isLoaded(bundle)).as("parsed once, ahead of the first connection").isTrue();
+        assertThat(SaltedPasswords.installed()).as("warm logins will reuse their SCRAM key").isTrue();
     }
 
     @Test
