@@ -1,28 +1,23 @@
 package io.skylift.migrator.database;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
 /**
- * TLS socket factories that trust the CAs of a PEM bundle ({@code DB_SSL_ROOT_CERT}), each bundle read and parsed once
- * and kept while its file stays the same (same size and modification time). Amazon RDS's global bundle holds about 120
- * certificates; pgjdbc's own factory reads and parses all of them again for every connection, which a warm function
- * would pay on every invocation.
+ * TLS socket factories that trust the CAs of a PEM bundle ({@code DB_SSL_ROOT_CERT}), each bundle read once and kept
+ * while its file stays the same (same size and modification time), its certificates parsed only when a server's chain
+ * names them ({@link CaBundleTrustManager}). Amazon RDS's global bundle holds about 120 certificates; pgjdbc's own
+ * factory reads and parses all of them again for every connection, which a cold start pays in full and a warm
+ * function on every invocation.
  */
 public final class TrustedRoots {
     private record Loaded(long size, FileTime modified, SSLSocketFactory factory) {
@@ -36,7 +31,7 @@ public final class TrustedRoots {
     /**
      * @return a factory whose sockets trust exactly the certificates of {@code bundle}, the same one for as long as the
      *         file is unchanged
-     * @throws CertificateException when the file holds no certificate or one that cannot be parsed
+     * @throws java.security.cert.CertificateException when the file holds no certificate or a malformed one
      * @throws IOException          when the file cannot be read
      */
     public static SSLSocketFactory socketFactory(Path bundle) throws IOException, GeneralSecurityException {
@@ -70,23 +65,8 @@ public final class TrustedRoots {
     }
 
     private static SSLSocketFactory load(Path bundle) throws IOException, GeneralSecurityException {
-        Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(bundle)) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
-        if (certificates.isEmpty()) {
-            throw new CertificateException("the CA bundle " + bundle + " holds no PEM certificate");
-        }
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        int index = 0;
-        for (Certificate certificate : certificates) {
-            anchors.setCertificateEntry("ca-" + index++, certificate);
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        context.init(null, new TrustManager[] {new CaBundleTrustManager(CaBundle.read(bundle))}, null);
         return context.getSocketFactory();
     }
 }
