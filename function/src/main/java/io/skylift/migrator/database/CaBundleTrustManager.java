@@ -32,45 +32,37 @@ final class CaBundleTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        X509ExtendedTrustManager issuers = forIssuersOf(chain);
-        if (issuers != null) {
-            try {
-                issuers.checkServerTrusted(chain, authType, socket);
-                return;
-            } catch (CertificateException e) {
-                // the whole bundle decides
-            }
-        }
-        whole().checkServerTrusted(chain, authType, socket);
+        check(chain, manager -> manager.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        X509ExtendedTrustManager issuers = forIssuersOf(chain);
-        if (issuers != null) {
-            try {
-                issuers.checkServerTrusted(chain, authType, engine);
-                return;
-            } catch (CertificateException e) {
-                // the whole bundle decides
-            }
-        }
-        whole().checkServerTrusted(chain, authType, engine);
+        check(chain, manager -> manager.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain, manager -> manager.checkServerTrusted(chain, authType));
+    }
+
+    /** One of the JDK trust manager's checks. */
+    private interface Check {
+        void by(X509ExtendedTrustManager manager) throws CertificateException;
+    }
+
+    /** The check by the chain's issuers in the bundle; when it fails, or none is there, the whole bundle's. */
+    private void check(X509Certificate[] chain, Check check) throws CertificateException {
         X509ExtendedTrustManager issuers = forIssuersOf(chain);
         if (issuers != null) {
             try {
-                issuers.checkServerTrusted(chain, authType);
+                check.by(issuers);
                 return;
             } catch (CertificateException e) {
                 // the whole bundle decides
             }
         }
-        whole().checkServerTrusted(chain, authType);
+        check.by(whole());
     }
 
     @Override
