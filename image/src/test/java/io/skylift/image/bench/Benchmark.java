@@ -156,9 +156,17 @@ public final class Benchmark {
         // Aurora's certificates: RSA 2048 under rds-ca-rsa2048-g1, Amazon RDS's default CA.
         System.setProperty(TestCertificateAuthority.KEYS_PROPERTY,
                 System.getProperty(TestCertificateAuthority.KEYS_PROPERTY, "rsa"));
-        new Benchmark().run();
-        // The embedded PostgreSQL and the local endpoints stop with the JVM.
-        System.exit(0);
+        int status = 1;
+        try {
+            new Benchmark().run();
+            status = 0;
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+        } finally {
+            // The embedded PostgreSQL and the local endpoints stop with the JVM, which their threads would otherwise
+            // keep alive after a failure: Maven would wait for ever.
+            System.exit(status);
+        }
     }
 
     private void run() throws Exception {
