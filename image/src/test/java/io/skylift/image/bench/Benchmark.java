@@ -564,9 +564,11 @@ public final class Benchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // Every socket read and write, however short: their count is the tool's round trips to the database.
+        // Every socket read and write, however short and however many (the profile keeps 300 a second): their count
+        // is the tool's round trips to the database.
         return Optional.of("-XX:StartFlightRecording=settings=profile,jdk.SocketRead#threshold=0ms,"
-                + "jdk.SocketWrite#threshold=0ms,filename=" + file);
+                + "jdk.SocketRead#throttle=off,jdk.SocketWrite#threshold=0ms,jdk.SocketWrite#throttle=off,filename="
+                + file);
     }
 
     private static List<String> jars(Path directory, String... prefixes) throws IOException {
