@@ -1,5 +1,15 @@
 package io.skylift.image;
 
+import io.skylift.migrator.secrets.DatabaseSecret;
+import io.skylift.migrator.database.DatabaseTarget;
+import io.skylift.migrator.database.DatabaseConnector;
+import java.util.Arrays;
+import javax.net.ssl.SSLSocket;
+import java.net.Socket;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.io.DataOutputStream;
+import java.io.DataInputStream;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.MigratorHandler;
@@ -160,7 +170,11 @@ public final class TrainingHandler implements RequestStreamHandler {
                 List.of(summary), List.of(), 1)));
         preloadDriver();
         preloadTls();
-        handshake(Path.of((String) event.get("tls")));
+        Path tls = Path.of((String) event.get("tls"));
+        SSLContext server = handshake(tls);
+        if (server != null) {
+            connectThroughTheDriver(tls, server, env);
+        }
         output.write("{\"trained\":true}".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -261,7 +275,7 @@ public final class TrainingHandler implements RequestStreamHandler {
      * verify-full connection runs (certificate checks, key exchange, signatures, the Finished messages) but cannot run
      * here without a server. Best effort: the cache is only smaller if it fails.
      */
-    private static void handshake(Path tls) {
+    private static SSLContext handshake(Path tls) {
         try {
             CertificateFactory x509 = CertificateFactory.getInstance("X.509");
             X509Certificate ca;
@@ -313,9 +327,95 @@ public final class TrainingHandler implements RequestStreamHandler {
             toServer.flip();
             serverEngine.unwrap(toServer, sink.clear());
             toServer.compact();
+            return serverContext;
         } catch (IOException | GeneralSecurityException | RuntimeException ignored) {
             // the cache is only smaller
+            return null;
         }
+    }
+
+    /**
+     * A connection attempt as the function makes one (its connector, its CA bundle's trust manager, pgjdbc's
+     * host-name check, the SCRAM exchange through its salted-password provider) against a stand-in on loopback that
+     * speaks PostgreSQL's protocol up to SCRAM's final client message and then refuses the password. What the driver
+     * makes at run time on a real connection (its lambdas, method handles) is then in the cache too.
+     */
+    private static void connectThroughTheDriver(Path tls, SSLContext serverContext, Map<String, String> env) {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = Thread.ofPlatform().daemon().name("training-postgres-stand-in")
+                    .start(() -> refuseAfterScram(listener, serverContext));
+            Map<String, String> connectEnv = new HashMap<>(env);
+            connectEnv.put("DB_SSL_ROOT_CERT", tls.resolve("ca.pem").toString());
+            Settings settings = Settings.fromEnvironment(connectEnv);
+            DatabaseSecret secret = DatabaseSecret.parse("training", "{\"username\":\"training\",\"password\":"
+                    + "\"training-only\",\"host\":\"localhost\",\"port\":" + listener.getLocalPort()
+                    + ",\"dbname\":\"training\",\"engine\":\"postgres\"}");
+            try (DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret),
+                    Deadline.after(Duration.ofSeconds(10)), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                    new ConnectRetryPolicy(Duration.ofMillis(20), Duration.ofMillis(40)))) {
+                connector.connect().close();
+            } catch (RuntimeException | SQLException expected) {
+                // the stand-in refuses the password, as planned
+            }
+            server.join(5_000);
+        } catch (IOException | RuntimeException | InterruptedException ignored) {
+            // the cache is only smaller
+        }
+    }
+
+    /** The server side: SSLRequest, TLS, start-up, SCRAM-SHA-256 up to the client's proof, then 28P01. */
+    private static void refuseAfterScram(ServerSocket listener, SSLContext serverContext) {
+        try (Socket raw = listener.accept()) {
+            DataInputStream plain = new DataInputStream(raw.getInputStream());
+            plain.readInt();
+            plain.readInt(); // SSLRequest
+            raw.getOutputStream().write('S');
+            raw.getOutputStream().flush();
+            try (SSLSocket secure = (SSLSocket) serverContext.getSocketFactory()
+                    .createSocket(raw, "localhost", raw.getPort(), true)) {
+                secure.setUseClientMode(false);
+                secure.startHandshake();
+                DataInputStream in = new DataInputStream(secure.getInputStream());
+                DataOutputStream out = new DataOutputStream(secure.getOutputStream());
+                in.skipNBytes(in.readInt() - 4); // StartupMessage
+                byte[] mechanisms = "SCRAM-SHA-256\0\0".getBytes(StandardCharsets.US_ASCII);
+                message(out, 'R', 10, mechanisms);
+                String clientFirst = new String(readMessage(in), StandardCharsets.US_ASCII);
+                String nonce = clientFirst.substring(clientFirst.indexOf("r=") + 2);
+                String serverFirst = "r=" + nonce + "trainingstandin,s="
+                        + Base64.getEncoder().encodeToString("salt-of-sixteen!".getBytes(StandardCharsets.US_ASCII))
+                        + ",i=4096";
+                message(out, 'R', 11, serverFirst.getBytes(StandardCharsets.US_ASCII));
+                readMessage(in); // client-final, with the proof
+                byte[] error = "SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed for user \"training\"\0\0"
+                        .getBytes(StandardCharsets.US_ASCII);
+                out.writeByte('E');
+                out.writeInt(4 + error.length);
+                out.write(error);
+                out.flush();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the client gives up too; the cache is only smaller
+        }
+    }
+
+    private static void message(DataOutputStream out, char type, int code, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeInt(8 + body.length);
+        out.writeInt(code);
+        out.write(body);
+        out.flush();
+    }
+
+    /** A client message's body; for SASLInitialResponse only its data (after the mechanism and the data's length). */
+    private static byte[] readMessage(DataInputStream in) throws IOException {
+        in.readByte();
+        byte[] body = in.readNBytes(in.readInt() - 4);
+        String text = new String(body, StandardCharsets.US_ASCII);
+        if (text.startsWith("SCRAM-SHA-256\0")) {
+            return Arrays.copyOfRange(body, "SCRAM-SHA-256".length() + 1 + 4, body.length);
+        }
+        return body;
     }
 
     private static boolean done(SSLEngine engine) {

@@ -67,7 +67,7 @@ public final class TrainingRun {
             TestCertificateAuthority authority = TestCertificateAuthority.create("Skylift training");
             Path tls = Files.createDirectories(handlerRoot.resolve("tls"));
             authority.writeCertificate(tls.resolve("ca.pem"));
-            authority.issueServerCertificate(List.of(TrainingHandler.TLS_HOST), List.of(), tls.resolve("server.pem"),
+            authority.issueServerCertificate(List.of(TrainingHandler.TLS_HOST, "localhost"), List.of(), tls.resolve("server.pem"),
                     tls.resolve("server.key"));
             String databaseSecret = secrets.putSecret("skylift/training-db", TrainingHandler.DATABASE_SECRET);
             String appSecret = secrets.putSecret("skylift/training-app", TrainingHandler.APP_SECRET);

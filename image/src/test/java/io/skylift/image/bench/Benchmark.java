@@ -3,6 +3,7 @@ package io.skylift.image.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.image.DockerfileStages;
 import io.skylift.image.ImageLayout;
+import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.LocalDatabases;
@@ -287,6 +288,10 @@ public final class Benchmark {
         caBundle = caBundle(work.resolve("ca-bundle.pem"));
         note("building the image layout and running the Dockerfile's AOT training");
         image = ImageLayout.build(realistic, work.resolve("image"));
+        // Where the Dockerfile puts Amazon RDS's bundle, so the function finds it by default and the training sees it.
+        Path imageBundle = image.taskRoot().resolve(Settings.RDS_CA_BUNDLE);
+        Files.createDirectories(imageBundle.getParent());
+        Files.copy(caBundle, imageBundle);
         image.train(Map.of("JAVA_HOME", System.getProperty("java.home")));
         secrets = FakeSecretsManager.start();
         appSecretArn = secrets.putSecret("bench/app-user", "{\"username\":\"app\",\"password\":\""
@@ -322,8 +327,8 @@ public final class Benchmark {
         Map<String, String> env = new LinkedHashMap<>(secrets.environment());
         env.put("DB_SECRET_ARN", dbSecret);
         env.put("PLACEHOLDER_SECRET_APP_PASSWORD", appSecretArn + "#password");
-        // TLS as against Aurora: the default verify-full, against the CA of the test kit's server.
-        env.put("DB_SSL_ROOT_CERT", caBundle.toString());
+        // TLS as against Aurora: the default verify-full, against the bundle at the image's default place (no
+        // DB_SSL_ROOT_CERT), which holds the test kit's CA among as many certificates as Amazon RDS's.
         // Lambda sets it from the function's memory; infra gives the function 1024 MB.
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         if (start == Start.NO_CACHE) {
