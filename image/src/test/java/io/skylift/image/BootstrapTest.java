@@ -100,6 +100,32 @@ class BootstrapTest {
                 RIC_MAIN, HANDLER);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "-XX:TieredStopAtLevel=4 | -XX:TieredStopAtLevel=1",
+            "-XX:-TieredCompilation | -XX:TieredStopAtLevel=1",
+            "-XX:+UseParallelGC | -XX:+UseSerialGC",
+            "-Xmx300m | -XX:MaxHeapSize=",
+            "-XX:MaxRAMPercentage=50 | -XX:MaxHeapSize="})
+    void a_setting_in_java_tool_options_replaces_the_bootstraps_default_as_on_lambda(String userOption,
+                                                                                    String leftOut) throws Exception {
+        Result result = run(Map.of("JAVA_TOOL_OPTIONS", "-Dcustomer.flag=1 " + userOption), HANDLER);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.java()).as("the JVM would let the command line win over " + userOption)
+                .noneMatch(a -> a.startsWith(leftOut));
+        assertThat(result.java()).endsWith(RIC_MAIN, HANDLER);
+    }
+
+    @Test
+    void other_java_tool_options_leave_every_default_in_place() throws Exception {
+        Result plain = run(Map.of(), HANDLER);
+        Result other = run(Map.of("JAVA_TOOL_OPTIONS", "-Dcustomer.flag=1 -XX:+UseCompressedOops -Xss1m"), HANDLER);
+
+        assertThat(other.java()).isEqualTo(plain.java())
+                .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MaxHeapSize=891289k");
+    }
+
     @Test
     void by_default_it_maps_the_aot_cache_beside_it_and_in_training_writes_that_same_file() throws Exception {
         Result use = run(Map.of(), HANDLER);
