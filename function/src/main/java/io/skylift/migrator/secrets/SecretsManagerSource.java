@@ -23,10 +23,10 @@ public final class SecretsManagerSource implements SecretSource {
     /** Builds the client once, on whichever thread runs it first; replaced after a failed build. */
     private FutureTask<SecretsManagerClient> client;
 
-    /** The standard SDK configuration with the URL-connection HTTP client. */
+    /** The standard SDK configuration with the URL-connection HTTP client, trusting the JDK's default CAs. */
     public SecretsManagerSource() {
         this(() -> SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(DefaultTrust::managers).build())
                 .build());
     }
 

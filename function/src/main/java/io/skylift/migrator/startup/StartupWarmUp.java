@@ -4,6 +4,7 @@ import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.SaltedPasswords;
 import io.skylift.migrator.database.TrustedRoots;
 import io.skylift.migrator.secrets.CachingSecretSource;
+import io.skylift.migrator.secrets.DefaultTrust;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * migrates needs and that depends on nothing the event brings, on two background threads: it then runs while the
  * runtime fetches the event and the secret is read, instead of after them.
  * <ul>
- *   <li>the Secrets Manager client, the first thing an invocation needs (its SDK set-up and the JDK's trust store),
+ *   <li>the Secrets Manager client, the first thing an invocation needs (its SDK set-up; the JDK's trust store for its
+ *       HTTPS, {@link DefaultTrust}, is loaded on the other thread meanwhile),
  *       and the secrets themselves (the database's and the placeholder secrets'), read together into the handler's
  *       secret cache rather than one after the other by the invocation;
  *   <li>the database's TLS: the CA bundle parsed into the socket factory ({@link TrustedRoots}), and a first P-256
@@ -56,7 +58,10 @@ public final class StartupWarmUp {
         }
         List<Thread> started = new ArrayList<>();
         started.add(secrets.buildClientInBackground());
-        started.add(Thread.ofPlatform().daemon().name("skylift-warm-up-tls").start(() -> prepareDatabase(settings)));
+        started.add(Thread.ofPlatform().daemon().name("skylift-warm-up-tls").start(() -> {
+            DefaultTrust.load();
+            prepareDatabase(settings);
+        }));
         List<String> secretIds = new ArrayList<>();
         if (settings.secretId() != null) {
             secretIds.add(settings.secretId());

@@ -6,6 +6,7 @@ import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.SaltedPasswords;
 import io.skylift.migrator.database.TrustedRoots;
 import io.skylift.migrator.secrets.CachingSecretSource;
+import io.skylift.migrator.secrets.DefaultTrust;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.TestCertificateAuthority;
@@ -59,6 +60,7 @@ class StartupWarmUpTest {
         assertThat(clientBuilds.get()).isEqualTo(1);
         assertThat(TrustedRoots.isLoaded(bundle)).as("parsed once, ahead of the first connection").isTrue();
         assertThat(SaltedPasswords.installed()).as("warm logins will reuse their SCRAM key").isTrue();
+        assertThat(DefaultTrust.isLoaded()).as("the trust store for the Secrets Manager client's HTTPS").isTrue();
     }
 
     @Test
