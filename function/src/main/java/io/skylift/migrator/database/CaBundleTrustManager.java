@@ -1,6 +1,5 @@
 package io.skylift.migrator.database;
 
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -9,8 +8,6 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -20,7 +17,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * and only when that fails asks the whole bundle, whose verdict is then the answer. So it accepts exactly the chains
  * the whole bundle accepts, and a cold start parses two certificates instead of about 120.
  */
-final class CaBundleTrustManager extends X509ExtendedTrustManager {
+final class CaBundleTrustManager extends DelegatingTrustManager {
     private final CaBundle bundle;
     private final Map<BitSet, X509ExtendedTrustManager> byIssuers = new ConcurrentHashMap<>();
     private volatile X509ExtendedTrustManager whole;
@@ -29,30 +26,9 @@ final class CaBundleTrustManager extends X509ExtendedTrustManager {
         this.bundle = bundle;
     }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        check(chain, manager -> manager.checkServerTrusted(chain, authType, socket));
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        check(chain, manager -> manager.checkServerTrusted(chain, authType, engine));
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain, manager -> manager.checkServerTrusted(chain, authType));
-    }
-
-    /** One of the JDK trust manager's checks. */
-    private interface Check {
-        void by(X509ExtendedTrustManager manager) throws CertificateException;
-    }
-
     /** The check by the chain's issuers in the bundle; when it fails, or none is there, the whole bundle's. */
-    private void check(X509Certificate[] chain, Check check) throws CertificateException {
+    @Override
+    protected void check(X509Certificate[] chain, Check check) throws CertificateException {
         X509ExtendedTrustManager issuers = forIssuersOf(chain);
         if (issuers != null) {
             try {
@@ -66,19 +42,7 @@ final class CaBundleTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("the database's CA bundle authenticates servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("the database's CA bundle authenticates servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    protected void checkClient(X509Certificate[] chain, Check check) throws CertificateException {
         throw new CertificateException("the database's CA bundle authenticates servers only");
     }
 
@@ -126,12 +90,7 @@ final class CaBundleTrustManager extends X509ExtendedTrustManager {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager extended) {
-                    return extended;
-                }
-            }
-            throw new CertificateException("the JDK's PKIX trust manager factory made no X509ExtendedTrustManager");
+            return extendedOf(factory);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new CertificateException("cannot build a trust manager over the CA bundle: " + e.getMessage(), e);
         }

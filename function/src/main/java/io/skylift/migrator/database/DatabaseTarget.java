@@ -84,6 +84,11 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
 
     /** Whether the driver checks the server's certificate against {@link #sslRootCert()}. */
     boolean verifiesCertificate() {
+        return verifiesCertificate(sslMode);
+    }
+
+    /** Whether {@code sslMode} has the driver check the server's certificate against a CA bundle. */
+    public static boolean verifiesCertificate(String sslMode) {
         return sslMode.startsWith("verify-");
     }
 

@@ -21,6 +21,10 @@ import javax.net.ssl.TrustManager;
  */
 public final class TrustedRoots {
     private record Loaded(long size, FileTime modified, SSLSocketFactory factory) {
+        /** Whether it was loaded from the file as it is now. */
+        boolean current(BasicFileAttributes file) {
+            return size == file.size() && modified.equals(file.lastModifiedTime());
+        }
     }
 
     private static final Map<Path, Loaded> LOADED = new ConcurrentHashMap<>();
@@ -38,12 +42,12 @@ public final class TrustedRoots {
         Path key = bundle.toAbsolutePath().normalize();
         BasicFileAttributes file = Files.readAttributes(key, BasicFileAttributes.class);
         Loaded loaded = LOADED.get(key);
-        if (loaded != null && loaded.size() == file.size() && loaded.modified().equals(file.lastModifiedTime())) {
+        if (loaded != null && loaded.current(file)) {
             return loaded.factory();
         }
         synchronized (TrustedRoots.class) {
             loaded = LOADED.get(key);
-            if (loaded != null && loaded.size() == file.size() && loaded.modified().equals(file.lastModifiedTime())) {
+            if (loaded != null && loaded.current(file)) {
                 return loaded.factory();
             }
             SSLSocketFactory factory = load(key);
@@ -58,7 +62,7 @@ public final class TrustedRoots {
         Loaded loaded = LOADED.get(key);
         try {
             BasicFileAttributes file = Files.readAttributes(key, BasicFileAttributes.class);
-            return loaded != null && loaded.size() == file.size() && loaded.modified().equals(file.lastModifiedTime());
+            return loaded != null && loaded.current(file);
         } catch (IOException e) {
             return false;
         }

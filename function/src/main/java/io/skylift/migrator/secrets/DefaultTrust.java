@@ -1,13 +1,12 @@
 package io.skylift.migrator.secrets;
 
-import java.net.Socket;
+import io.skylift.migrator.database.DelegatingTrustManager;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -56,48 +55,14 @@ public final class DefaultTrust {
     private static X509ExtendedTrustManager jdkDefault() throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init((KeyStore) null);
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509ExtendedTrustManager extended) {
-                return extended;
-            }
-        }
-        throw new GeneralSecurityException("the JDK's default trust manager factory made no X509ExtendedTrustManager");
+        return DelegatingTrustManager.extendedOf(factory);
     }
 
     /** Every check is the default trust manager's. */
-    private static final class Deferred extends X509ExtendedTrustManager {
+    private static final class Deferred extends DelegatingTrustManager {
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            loaded().checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            loaded().checkServerTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            loaded().checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            loaded().checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            loaded().checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            loaded().checkClientTrusted(chain, authType);
+        protected void check(X509Certificate[] chain, Check check) throws CertificateException {
+            check.by(loaded());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.skylift.migrator.startup;
 
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.DatabaseTarget;
 import io.skylift.migrator.database.SaltedPasswords;
 import io.skylift.migrator.database.TrustedRoots;
 import io.skylift.migrator.secrets.CachingSecretSource;
@@ -76,7 +77,7 @@ public final class StartupWarmUp {
             return;
         }
         try {
-            if (settings.sslRootCert() != null && settings.sslMode().startsWith("verify-")) {
+            if (settings.sslRootCert() != null && DatabaseTarget.verifiesCertificate(settings.sslMode())) {
                 TrustedRoots.socketFactory(Path.of(settings.sslRootCert()));
             }
             KeyPairGenerator p256 = KeyPairGenerator.getInstance("EC");
