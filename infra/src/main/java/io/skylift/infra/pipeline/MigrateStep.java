@@ -50,10 +50,7 @@ public final class MigrateStep {
         Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
         return CodeBuildStep.Builder.create(id)
                 .envFromCfnOutputs(Map.of(FUNCTION_ARN_VARIABLE, functionArnOutput))
-                .env(Map.of(
-                        // A retried synchronous invoke would run the command a second time.
-                        "AWS_MAX_ATTEMPTS", "1",
-                        "READ_TIMEOUT", MigratorInvocation.readTimeoutSeconds(functionTimeout)))
+                .env(MigratorInvocation.cliEnvironment(functionTimeout))
                 .commands(commands())
                 .role(role)
                 .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))

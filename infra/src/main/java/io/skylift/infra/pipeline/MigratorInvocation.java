@@ -1,6 +1,7 @@
 package io.skylift.infra.pipeline;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 
@@ -14,8 +15,16 @@ final class MigratorInvocation {
      * The AWS CLI's {@code READ_TIMEOUT} in seconds: the migrator may run for its whole timeout, plus a minute for the
      * call around it.
      */
-    static String readTimeoutSeconds(Duration functionTimeout) {
+    private static String readTimeoutSeconds(Duration functionTimeout) {
         return Integer.toString(functionTimeout.toSeconds().intValue() + 60);
+    }
+
+    /**
+     * How the step's AWS CLI invokes the migrator: one attempt (a retried synchronous invoke would wait twice as long,
+     * and run a migrate a second time), and a read timeout as long as the function may run.
+     */
+    static Map<String, String> cliEnvironment(Duration functionTimeout) {
+        return Map.of("AWS_MAX_ATTEMPTS", "1", "READ_TIMEOUT", readTimeoutSeconds(functionTimeout));
     }
 
     /** Invoking this one function, nothing else. */

@@ -1,6 +1,7 @@
 package io.skylift.infra.pipeline;
 
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
@@ -57,16 +58,18 @@ public final class PlanStep {
         Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
         return CodeBuildStep.Builder.create(id)
                 .input(source)
-                .env(Map.of(
-                        FUNCTION_ARN_VARIABLE, functionArn,
-                        STAGE_VARIABLE, stage,
-                        // A retried synchronous invoke would only repeat the read, but it would double the wait.
-                        "AWS_MAX_ATTEMPTS", "1",
-                        "READ_TIMEOUT", MigratorInvocation.readTimeoutSeconds(functionTimeout)))
+                .env(environment(functionArn, stage, functionTimeout))
                 .commands(commands())
                 .role(role)
                 .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))
                 .build();
+    }
+
+    private static Map<String, String> environment(String functionArn, String stage, Duration functionTimeout) {
+        Map<String, String> environment = new HashMap<>(MigratorInvocation.cliEnvironment(functionTimeout));
+        environment.put(FUNCTION_ARN_VARIABLE, functionArn);
+        environment.put(STAGE_VARIABLE, stage);
+        return environment;
     }
 
     /** Where the approval's comment sends the approver. */
