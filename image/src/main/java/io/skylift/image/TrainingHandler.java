@@ -58,29 +58,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.SSLEngine;
-import javax.sql.DataSource;
 
 /**
  * The handler of the image's AOT training run ({@link TrainingRun}), never of a deployed function: it drives the real
@@ -212,9 +203,8 @@ public final class TrainingHandler implements RequestStreamHandler {
     }
 
     /**
-     * TLS to Secrets Manager and to Aurora without a server: the client hello, and the certificate checks of a
-     * verify-full connection (PEM certificates parsed into a trust store, the PKIX validation of a chain) on the JDK's
-     * own CA certificates; and SCRAM-SHA-256's key derivation, which every connection computes.
+     * TLS to Secrets Manager without a server: the client hello of the SDK's HTTPS. (The certificate checks and SCRAM
+     * of a database connection run for real against the stand-in, {@link #connectThroughTheDriver}.)
      */
     private static void preloadTls() {
         try {
@@ -223,48 +213,6 @@ public final class TrainingHandler implements RequestStreamHandler {
             engine.setUseClientMode(true);
             engine.beginHandshake();
             engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
-
-            KeyStore jdkCas = KeyStore.getInstance(KeyStore.getDefaultType());
-            try (InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security",
-                    "cacerts"))) {
-                jdkCas.load(in, null);
-            }
-            List<X509Certificate> roots = new ArrayList<>();
-            for (String alias : Collections.list(jdkCas.aliases())) {
-                if (jdkCas.getCertificate(alias) instanceof X509Certificate certificate) {
-                    roots.add(certificate);
-                }
-            }
-            StringBuilder pem = new StringBuilder();
-            for (X509Certificate root : roots.subList(0, Math.min(3, roots.size()))) {
-                pem.append("-----BEGIN CERTIFICATE-----\n")
-                        .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                                .encodeToString(root.getEncoded()))
-                        .append("\n-----END CERTIFICATE-----\n");
-            }
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int n = 0;
-            for (java.security.cert.Certificate certificate : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.toString().getBytes(StandardCharsets.US_ASCII)))) {
-                trusted.setCertificateEntry("ca" + n++, certificate);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trusted);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    X509Certificate root = (X509Certificate) trusted.getCertificate("ca0");
-                    x509.checkServerTrusted(new X509Certificate[] {root}, "ECDHE_ECDSA");
-                }
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            context.getSocketFactory();
-
-            SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(new PBEKeySpec(
-                    "training-only".toCharArray(), "salt-of-sixteen!".getBytes(StandardCharsets.US_ASCII), 4096, 256));
-            Mac.getInstance("HmacSHA256");
-            MessageDigest.getInstance("SHA-256");
         } catch (IOException | GeneralSecurityException | java.net.URISyntaxException | RuntimeException ignored) {
             // the cache is only smaller
         }

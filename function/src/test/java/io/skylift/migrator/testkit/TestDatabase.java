@@ -71,8 +71,13 @@ public record TestDatabase(String host, int port, String databaseName, String us
         if (caCertificate == null) {
             return baseJdbcUrl() + "?sslmode=disable";
         }
+        return jdbcUrl(caCertificate);
+    }
+
+    /** {@link #baseJdbcUrl()} verifying the server's certificate and host name against {@code caBundle}. */
+    public String jdbcUrl(Path caBundle) {
         return baseJdbcUrl() + "?sslmode=verify-full&sslrootcert="
-                + URLEncoder.encode(caCertificate.toString(), StandardCharsets.UTF_8);
+                + URLEncoder.encode(caBundle.toString(), StandardCharsets.UTF_8);
     }
 
     /** The same database and role reached through {@code otherHost} (for host-name verification tests). */

@@ -13,8 +13,6 @@ import io.skylift.migrator.testkit.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -315,8 +313,7 @@ public final class Benchmark {
 
     /** The database's JDBC URL for the baselines: verify-full against the CA bundle, as the migrator connects. */
     private String url(TestDatabase database) {
-        return database.baseJdbcUrl() + "?sslmode=verify-full&sslrootcert="
-                + URLEncoder.encode(caBundle.toString(), StandardCharsets.UTF_8);
+        return database.jdbcUrl(caBundle);
     }
 
     private String secretFor(TestDatabase database) {
