@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * the bundle found from {@code LAMBDA_TASK_ROOT}) are what the tests exercise.
  */
 public final class MigratorFixture implements AutoCloseable {
-    public static final Path REPOSITORY_MIGRATIONS = DockerfileTest.ROOT.resolve("migrations");
+    public static final Path REPOSITORY_MIGRATIONS = Path.of("..").toAbsolutePath().normalize().resolve("migrations");
     public static final String DB_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-db-AbCdEf";
     public static final String APP_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-app-GhIjKl";
     public static final String APP_PASSWORD = "app-Pa55word-from-its-own-secret";

@@ -5,32 +5,59 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The repository's Dockerfile, read into its stages (no Docker engine runs where the tests run): what the image's
- * entry point, training step and cache copy are, so that the tests, the layout and the benchmark use exactly those.
+ * The repository's Dockerfile read into its stages and instructions: the one place the tests, the staged build
+ * ({@link StagedBuild}) and the benchmark parse it. No Docker engine runs where the tests run: {@link StagedBuild}
+ * carries these instructions out as written.
  */
 public record DockerfileStages(List<Stage> stages) {
     /** {@code LAMBDA_TASK_ROOT} of the Lambda base image. */
     public static final String TASK_ROOT = "/var/task";
-    private static final Pattern COPY = Pattern.compile("^COPY\\s+(--from=(\\S+)\\s+)?(\\S+)\\s+(\\S+)$");
-    private static final Pattern EXEC_FORM = Pattern.compile("^(ENTRYPOINT|CMD)\\s+\\[(.*)]$");
+    public static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
+    private static final Pattern FLAG = Pattern.compile("^--([a-z-]+)=(\\S+)$");
+    private static final Pattern EXEC_FORM = Pattern.compile("^\\[(.*)]$");
 
-    /** One {@code FROM} and the instructions after it (comments dropped, continuation lines joined). */
-    public record Stage(String from, String name, List<String> instructions) {
-        /** The instructions starting with {@code keyword}. */
-        public List<String> all(String keyword) {
-            return instructions.stream().filter(line -> line.startsWith(keyword + " ")).toList();
+    /** One {@code FROM} (its image or earlier stage, and its name) and the instructions after it. */
+    public record Stage(String from, String name, List<Instruction> instructions) {
+        /** The instructions with {@code keyword}. */
+        public List<Instruction> all(String keyword) {
+            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+        }
+    }
+
+    /**
+     * One instruction, continuation lines joined: its keyword (upper case), its {@code --flag=value}s and the rest of
+     * the line ({@code arguments}, as written).
+     */
+    public record Instruction(String keyword, Map<String, String> flags, String arguments) {
+        /** The arguments as words (shell form, no quoting) or as the JSON array's strings (exec form). */
+        public List<String> words() {
+            Matcher exec = EXEC_FORM.matcher(arguments);
+            if (exec.matches()) {
+                List<String> words = new ArrayList<>();
+                for (String part : exec.group(1).split(",")) {
+                    words.add(part.strip().replaceAll("^\"|\"$", ""));
+                }
+                return words;
+            }
+            return List.of(arguments.split(" "));
+        }
+
+        /** Whether the arguments are in exec (JSON array) form. */
+        public boolean execForm() {
+            return EXEC_FORM.matcher(arguments).matches();
         }
     }
 
     public static DockerfileStages read() {
-        return read(ImageLayout.REPOSITORY.resolve("Dockerfile"));
+        return read(REPOSITORY.resolve("Dockerfile"));
     }
 
     public static DockerfileStages read(Path dockerfile) {
@@ -51,19 +78,37 @@ public record DockerfileStages(List<Stage> stages) {
                 current.append(line, 0, line.length() - 1).append(' ');
                 continue;
             }
-            String instruction = current.append(line).toString().replaceAll("\\s+", " ").strip();
+            String text = current.append(line).toString().replaceAll("\\s+", " ").strip();
             current.setLength(0);
-            if (instruction.startsWith("FROM ")) {
-                String[] parts = instruction.split(" ");
-                String image = parts[1].startsWith("--platform") ? parts[2] : parts[1];
-                String name = parts.length >= 2 && parts[parts.length - 2].equalsIgnoreCase("AS")
-                        ? parts[parts.length - 1] : null;
-                stages.add(new Stage(image, name, new ArrayList<>()));
-            } else if (!instruction.isEmpty()) {
+            if (text.isEmpty()) {
+                continue;
+            }
+            Instruction instruction = parse(text);
+            if (instruction.keyword().equals("FROM")) {
+                List<String> words = instruction.words();
+                String name = words.size() == 3 && words.get(1).equalsIgnoreCase("AS") ? words.get(2) : null;
+                stages.add(new Stage(words.get(0), name, new ArrayList<>()));
+            } else if (stages.isEmpty()) {
+                throw new IllegalStateException("the Dockerfile has " + text + " before its first FROM");
+            } else {
                 stages.get(stages.size() - 1).instructions().add(instruction);
             }
         }
         return new DockerfileStages(List.copyOf(stages));
+    }
+
+    private static Instruction parse(String text) {
+        String[] words = text.split(" ");
+        Map<String, String> flags = new LinkedHashMap<>();
+        int next = 1;
+        while (next < words.length && FLAG.matcher(words[next]).matches()) {
+            Matcher flag = FLAG.matcher(words[next]);
+            flag.matches();
+            flags.put(flag.group(1), flag.group(2));
+            next++;
+        }
+        String arguments = String.join(" ", List.of(words).subList(next, words.length));
+        return new Instruction(words[0].toUpperCase(Locale.ROOT), Map.copyOf(flags), arguments);
     }
 
     /** The stage named {@code name}. */
@@ -77,61 +122,18 @@ public record DockerfileStages(List<Stage> stages) {
         return stages.get(stages.size() - 1);
     }
 
-    /** The image's {@code ENTRYPOINT} then {@code CMD}, in exec form: the command Lambda starts the image with. */
-    public List<String> startCommand() {
-        List<String> command = new ArrayList<>();
-        for (String keyword : List.of("ENTRYPOINT", "CMD")) {
-            String line = lastIn(image(), keyword).orElseThrow(() -> new AssertionError("no " + keyword));
-            Matcher matcher = EXEC_FORM.matcher(line);
-            if (!matcher.matches()) {
-                throw new AssertionError(keyword + " must be in exec form: " + line);
+    /**
+     * The stage's base image after following {@code FROM <earlier stage>} back to a real image (or {@code scratch}).
+     */
+    public String baseImage(Stage stage) {
+        Stage current = stage;
+        while (true) {
+            String from = current.from();
+            Stage earlier = stages.stream().filter(s -> from.equals(s.name())).findFirst().orElse(null);
+            if (earlier == null) {
+                return from;
             }
-            for (String part : matcher.group(2).split(",")) {
-                command.add(part.strip().replaceAll("^\"|\"$", ""));
-            }
+            current = earlier;
         }
-        return command;
-    }
-
-    /** The training stage's {@code RUN} of {@link TrainingRun}, as words (quotes removed). */
-    public List<String> trainingCommand() {
-        String run = stage("training").all("RUN").stream().filter(l -> l.contains(TrainingRun.class.getName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no RUN of TrainingRun in the training stage"));
-        return Arrays.stream(run.substring("RUN ".length()).split(" ")).map(w -> w.replace("\"", "")).toList();
-    }
-
-    /** The image path the training run is told to write the cache to (its last argument). */
-    public String trainedCache() {
-        List<String> command = trainingCommand();
-        return command.get(command.size() - 1);
-    }
-
-    /** The image path of the bootstrap the training run starts (its first argument). */
-    public String trainedBootstrap() {
-        List<String> command = trainingCommand();
-        return command.get(command.indexOf(TrainingRun.class.getName()) + 1);
-    }
-
-    /** The repository path the function stage copies to {@code /var/task/bootstrap}. */
-    public String bootstrapSource() {
-        return copies(stage("function")).stream()
-                .filter(c -> c.from() == null && c.target().equals(TASK_ROOT + "/bootstrap")).map(Copy::source)
-                .findFirst().orElseThrow(() -> new AssertionError("the function stage copies no bootstrap"));
-    }
-
-    /** The {@code COPY} lines of {@code stage} as (from stage or null, source, target with the task root expanded). */
-    public List<Copy> copies(Stage stage) {
-        return stage.all("COPY").stream().map(COPY::matcher).filter(Matcher::matches)
-                .map(m -> new Copy(m.group(2), m.group(3), m.group(4).replace("${LAMBDA_TASK_ROOT}", TASK_ROOT)))
-                .toList();
-    }
-
-    /** One {@code COPY}: {@code from} is the stage copied from, null for the build context. */
-    public record Copy(String from, String source, String target) {
-    }
-
-    private static Optional<String> lastIn(Stage stage, String keyword) {
-        List<String> lines = stage.all(keyword);
-        return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
     }
 }

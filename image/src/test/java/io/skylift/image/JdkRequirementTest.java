@@ -17,7 +17,7 @@ class JdkRequirementTest {
 
     @Test
     void an_older_jdk_stops_the_readme_command_at_once_naming_java_home_and_the_version_needed() throws Exception {
-        Path repository = ImageLayout.REPOSITORY;
+        Path repository = DockerfileStages.REPOSITORY;
         ProcessBuilder builder = new ProcessBuilder(List.of(repository.resolve("mvnw").toString(), "-B", "-o", "-q",
                 "-pl", "function", "test-compile", "-Dskylift.jdk=99")).directory(repository.toFile())
                 .redirectErrorStream(true);

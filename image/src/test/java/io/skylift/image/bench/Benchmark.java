@@ -2,8 +2,7 @@ package io.skylift.image.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.image.DockerfileStages;
-import io.skylift.image.ImageLayout;
-import io.skylift.migrator.config.Settings;
+import io.skylift.image.StagedImage;
 import io.skylift.migrator.testkit.FakeSecretsManager;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.LocalDatabases;
@@ -41,7 +40,7 @@ import java.util.stream.Stream;
  *
  * <p>Every cold figure is a fresh process, timed from just before it is started to the answer: for the migrator, the
  * moment its Runtime Interface Client posts the response to a local Runtime API. The migrator starts exactly as in the
- * image: the image's layout ({@link ImageLayout}), its bootstrap (class path, JVM flags, AOT cache), a cache made by the
+ * image: the image carried out from its Dockerfile ({@link StagedImage}), its bootstrap (class path, JVM flags, AOT cache), a cache made by the
  * Dockerfile's training command; it reads both secrets through the AWS SDK from a local Secrets Manager endpoint and
  * verifies the server's certificate (the default {@code verify-full}) against a CA bundle as large as Amazon RDS's
  * global one, which the image trusts by default. The baselines verify it against the same bundle; their time runs to
@@ -140,7 +139,7 @@ public final class Benchmark {
 
     private FakeSecretsManager secrets;
     private String appSecretArn;
-    private ImageLayout image;
+    private StagedImage image;
     private Path realistic;
     private Path scale;
     private String cliClasspath;
@@ -273,7 +272,7 @@ public final class Benchmark {
                     + "which copies the Flyway command line there");
         }
         cliClasspath = cli.resolve("*").toString();
-        plainClasspath = String.join(File.pathSeparator, jars(ImageLayout.FUNCTION_MODULE.resolve("target/dependency"),
+        plainClasspath = String.join(File.pathSeparator, jars(DockerfileStages.REPOSITORY.resolve("function/target/dependency"),
                 "flyway-core-", "flyway-database-postgresql-", "postgresql-", "jackson-"))
                 + File.pathSeparator + module.resolve("target/test-classes");
         realistic = Workloads.realistic(repository.resolve("migrations"), work.resolve("migrations-realistic"),
@@ -284,13 +283,8 @@ public final class Benchmark {
         scale = Workloads.scale(work.resolve("migrations-scale"), scaleMigrations);
         note("writing a CA bundle of " + CA_BUNDLE_CERTIFICATES + " certificates, as large as Amazon RDS's");
         caBundle = caBundle(work.resolve("ca-bundle.pem"));
-        note("building the image layout and running the Dockerfile's AOT training");
-        image = ImageLayout.build(realistic, work.resolve("image"));
-        // Where the Dockerfile puts Amazon RDS's bundle, so the function finds it by default and the training sees it.
-        Path imageBundle = image.taskRoot().resolve(Settings.RDS_CA_BUNDLE);
-        Files.createDirectories(imageBundle.getParent());
-        Files.copy(caBundle, imageBundle);
-        image.train(Map.of("JAVA_HOME", System.getProperty("java.home")));
+        note("carrying out the Dockerfile (its AOT training included), the CA bundle where it puts Amazon RDS's");
+        image = StagedImage.build(realistic, caBundle, work.resolve("image"));
         secrets = FakeSecretsManager.start();
         appSecretArn = secrets.putSecret("bench/app-user", "{\"username\":\"app\",\"password\":\""
                 + Workloads.APP_PASSWORD + "\"}");
@@ -347,7 +341,7 @@ public final class Benchmark {
             builder.classpath(String.join(File.pathSeparator, runtimeClientJars()))
                     .jvmOption("-XX:MaxHeapSize=" + 1024 * 1024 * 85 / 100 + "k");
         } else {
-            builder.bootstrap(pinned(image.bootstrap()));
+            builder.bootstrap(pinned(image.local(image.startCommand().get(0))));
         }
         return builder;
     }
@@ -759,7 +753,7 @@ public final class Benchmark {
                 .append("Skylift: ")
                 .append("flyway-core ").append(jarVersion("flyway-core-"))
                 .append(" in the image's layout, started by the image's bootstrap (")
-                .append(String.join(" ", DockerfileStages.read().startCommand()))
+                .append(String.join(" ", image.startCommand()))
                 .append(") with an AOT cache from the Dockerfile's training command, as a 1024 MB function; ")
                 .append("aws-lambda-java-runtime-interface-client ").append(ricVersion())
                 .append(" against a local Runtime API; secrets from a local Secrets Manager endpoint; Flyway CLI: ")
@@ -797,7 +791,7 @@ public final class Benchmark {
 
     private String jarVersion(String prefix) {
         try {
-            return jars(ImageLayout.FUNCTION_MODULE.resolve("target/dependency"), prefix).stream().findFirst()
+            return jars(DockerfileStages.REPOSITORY.resolve("function/target/dependency"), prefix).stream().findFirst()
                     .map(p -> Path.of(p).getFileName().toString().substring(prefix.length()).replace(".jar", ""))
                     .orElse("?");
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package io.skylift.image.bench;
 
-import io.skylift.image.ImageLayout;
+import io.skylift.image.StagedBuild;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +24,8 @@ final class Workloads {
      * functions, seed data, views (repeatable), comments — {@code versioned} versioned migrations in all.
      */
     static Path realistic(Path repositoryMigrations, Path target, int versioned) {
-        ImageLayout.deleteTree(target);
-        ImageLayout.copyTree(repositoryMigrations, target);
+        StagedBuild.deleteTree(target);
+        StagedBuild.copyTree(repositoryMigrations, target);
         List<String> steps = realisticSteps();
         int existing = 4;
         for (int version = existing + 1; version <= versioned; version++) {
@@ -46,7 +46,7 @@ final class Workloads {
 
     /** {@code count} small versioned migrations, one table each. */
     static Path scale(Path target, int count) {
-        ImageLayout.deleteTree(target);
+        StagedBuild.deleteTree(target);
         for (int version = 1; version <= count; version++) {
             write(target.resolve("V" + version + "__scale_table_" + version + ".sql"),
                     "CREATE TABLE scale_" + version + " (id int PRIMARY KEY, label text NOT NULL DEFAULT 'x');\n");
