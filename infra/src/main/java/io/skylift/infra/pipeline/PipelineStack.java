@@ -186,8 +186,9 @@ public final class PipelineStack extends Stack {
     private static CodeBuildStep synthStep(CodePipelineSource source) {
         return CodeBuildStep.Builder.create("Synth")
                 .input(source)
-                // cdk.json's app builds the function and the construct that carries it (JDK 25), then runs the infra
-                // module (Java 21) through the Maven wrapper; the CLI needs Node.
+                // The tests first (the README's command), then cdk.json's app builds the function and the construct
+                // that carries it (JDK 25) and runs the infra module (Java 21) through the Maven wrapper; the CLI
+                // needs Node.
                 .partialBuildSpec(BuildSpec.fromObject(Map.of(
                         "phases", Map.of("install", Map.of("runtime-versions", Map.of("nodejs", "20"))),
                         "cache", Map.of("paths", List.of("/root/.m2/**/*", "/root/.npm/**/*")))))
@@ -196,6 +197,8 @@ public final class PipelineStack extends Stack {
                         "docker cp skylift-jdk:/opt/java/openjdk /opt/jdk-25 && docker rm skylift-jdk",
                         "export JAVA_HOME=/opt/jdk-25 PATH=/opt/jdk-25/bin:$PATH",
                         "npm ci",
+                        // The README's test command: nothing deploys that its tests did not pass on this commit.
+                        "./mvnw -B verify",
                         "npx cdk synth"))
                 .primaryOutputDirectory("cdk.out")
                 .build();

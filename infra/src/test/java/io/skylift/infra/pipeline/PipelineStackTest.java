@@ -3,11 +3,16 @@ package io.skylift.infra.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skylift.infra.TestApps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +72,12 @@ class PipelineStackTest {
     }
 
     @Test
-    void synth_builds_with_jdk25_and_the_pinned_cdk_cli_with_docker_enabled() {
+    void synth_runs_the_readmes_tests_with_jdk25_and_the_pinned_cdk_cli_before_it_synthesizes() {
         Map<String, Object> project = project("Pipeline/Build/Synth/CdkBuildProject");
         String buildSpec = buildSpec(project);
         assertThat(buildSpec).contains("docker create --name skylift-jdk " + PipelineStack.SYNTH_JDK_IMAGE,
-                "\"export JAVA_HOME=/opt/jdk-25 PATH=/opt/jdk-25/bin:$PATH\",\n        \"npm ci\",\n        \"npx cdk synth\"",
+                "\"export JAVA_HOME=/opt/jdk-25 PATH=/opt/jdk-25/bin:$PATH\",\n        \"npm ci\",\n        \"" + readmeTestCommand()
+                        + "\",\n        \"npx cdk synth\"",
                 "\"base-directory\": \"cdk.out\"");
         assertThat(environment(project)).containsEntry("PrivilegedMode", true);
     }
@@ -327,5 +333,18 @@ class PipelineStackTest {
     private static String jsonArray(List<String> commands) {
         return String.join(",\n        ", commands.stream()
                 .map(c -> "\"" + c.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+    }
+
+    /** The README's command that runs all the tests (the code block after "Run all the tests"). */
+    private static String readmeTestCommand() {
+        try {
+            String readme = Files.readString(TestApps.ROOT.resolve("README.md"));
+            Matcher block = Pattern.compile("Run all the tests[^`]*```\\s*\\n([^\\n]+)\\n")
+                    .matcher(readme);
+            assertThat(block.find()).as("the README's test command").isTrue();
+            return block.group(1).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
