@@ -15,7 +15,7 @@ import java.util.Set;
 final class AddColumnVolatileDefaultRule extends AlterTableRule {
     /**
      * Built-in functions (in {@code pg_catalog}) that are immutable or stable in every form, as PostgreSQL 17's
-     * {@code pg_proc.provolatile} says ({@code AddColumnVolatileDefaultDatabaseTest} checks it), and SQL syntax that
+     * {@code pg_proc.provolatile} says ({@code LocksOnPostgresTest} checks it), and SQL syntax that
      * looks like a call. Such a default is computed once and stored, without a rewrite (PostgreSQL 11+).
      */
     static final Set<String> NON_VOLATILE = Set.of(
