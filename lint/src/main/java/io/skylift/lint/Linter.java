@@ -1,5 +1,6 @@
 package io.skylift.lint;
 
+import io.skylift.lint.rules.Catalog;
 import io.skylift.lint.rules.Rule;
 import io.skylift.lint.rules.Rules;
 import io.skylift.lint.rules.Violation;
@@ -28,6 +29,8 @@ public final class Linter {
     public static final String ALLOW_UNKNOWN_RULE = "allow-unknown-rule";
     /** Rule id of an allow comment that accepted no finding. */
     public static final String UNUSED_ALLOW = "unused-allow";
+    /** Rule id of a script configuration file ({@code .sql.conf}) that Flyway would refuse. */
+    public static final String INVALID_SCRIPT_CONFIG = "invalid-script-config";
 
     private final List<Rule> rules;
 
@@ -47,12 +50,21 @@ public final class Linter {
      * @param sql    the script's text
      */
     public List<Finding> lint(String script, String sql) {
-        Script parsed = Script.parse(script, sql);
+        return lint(Script.parse(script, sql));
+    }
+
+    /** The findings of one script that knows its configuration file and what the migrations before it did. */
+    public List<Finding> lint(Script parsed) {
+        String script = parsed.name();
         List<List<Violation>> byRule = new ArrayList<>();
         for (Rule rule : rules) {
             byRule.add(rule.check(parsed));
         }
         List<Finding> findings = new ArrayList<>();
+        for (String problem : parsed.config().problems()) {
+            findings.add(new Finding(INVALID_SCRIPT_CONFIG, Severity.ERROR, script, 1, "Flyway refuses " + script
+                    + ".conf: " + problem + ". Correct the file (e.g. executeInTransaction=false) or delete it."));
+        }
         for (int index = 0; index < parsed.statements().size(); index++) {
             Statement statement = parsed.statements().get(index);
             List<Allow> allows = statement.preceding().stream().map(Allow::parse).flatMap(java.util.Optional::stream)
@@ -101,7 +113,8 @@ public final class Linter {
 
     /**
      * Lints every {@code .sql} file under {@code directory} (recursively, as Flyway scans a location), in the order
-     * Flyway applies them.
+     * Flyway applies them, each with its {@code .sql.conf} (read as Flyway reads it) and what the scripts before it
+     * did.
      *
      * @throws IOException when the directory or a file cannot be read
      */
@@ -119,8 +132,15 @@ public final class Linter {
                     .toList();
         }
         List<Finding> findings = new ArrayList<>();
+        Catalog earlier = Catalog.EMPTY;
         for (String script : scripts) {
-            findings.addAll(lint(script, Files.readString(directory.resolve(script), StandardCharsets.UTF_8)));
+            Path conf = directory.resolve(script + ".conf");
+            ScriptConfig config = Files.isRegularFile(conf)
+                    ? ScriptConfig.parse(Files.readString(conf, StandardCharsets.UTF_8)) : ScriptConfig.NONE;
+            Script parsed = Script.parse(script, Files.readString(directory.resolve(script), StandardCharsets.UTF_8),
+                    config, earlier);
+            findings.addAll(lint(parsed));
+            earlier = earlier.after(parsed);
         }
         return new LintResult(scripts, findings);
     }

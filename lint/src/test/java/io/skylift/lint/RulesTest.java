@@ -55,7 +55,51 @@ class RulesTest {
                 Arguments.of("vacuum-full", "VACUUM (VERBOSE, FULL) orders;", 1),
                 Arguments.of("cluster", "CLUSTER orders USING orders_pkey;", 1),
                 Arguments.of("lock-table", "LOCK TABLE orders IN SHARE MODE;", 1),
-                Arguments.of("lock-table", "LOCK orders;", 1));
+                Arguments.of("lock-table", "LOCK orders;", 1),
+                // inline constraints in ADD COLUMN
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD COLUMN ref text UNIQUE;", 1),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD COLUMN IF NOT EXISTS id2 uuid DEFAULT NULL PRIMARY KEY;", 1),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN customer_id bigint REFERENCES customers (id);", 1),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN c bigint NULL CONSTRAINT fk REFERENCES shop.customers ON DELETE CASCADE;", 1),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN qty int CHECK (qty > 0);", 1),
+                // volatile defaults: anything not known to be immutable or stable
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN code text DEFAULT make_code();", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN id2 uuid DEFAULT extensions.uuid_generate_v4();", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN n bigint DEFAULT nextval('orders_n_seq'::regclass) NOT NULL;", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN r float8 DEFAULT (round(random() * 10));", 1),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN at timestamptz DEFAULT \"stamp\"();", 1),
+                // NOT VALID + VALIDATE in one transaction
+                Arguments.of("validate-in-same-transaction", "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT fk;", 2),
+                Arguments.of("validate-in-same-transaction", "ALTER TABLE orders ADD CONSTRAINT pos CHECK (total >= 0) NOT VALID, VALIDATE CONSTRAINT pos;", 1),
+                Arguments.of("validate-in-same-transaction", "ALTER TABLE public.orders ADD COLUMN note text;\n\nALTER TABLE orders VALIDATE CONSTRAINT pos;", 3),
+                // non-concurrent index maintenance and partition detach
+                Arguments.of("drop-index-non-concurrent", "DROP INDEX orders_placed_idx;", 1),
+                Arguments.of("drop-index-non-concurrent", "DROP INDEX IF EXISTS a_idx, shop.b_idx CASCADE;", 1),
+                Arguments.of("reindex-non-concurrent", "REINDEX INDEX orders_placed_idx;", 1),
+                Arguments.of("reindex-non-concurrent", "REINDEX (VERBOSE) TABLE orders;", 1),
+                Arguments.of("reindex-non-concurrent", "REINDEX (CONCURRENTLY false) TABLE orders;", 1),
+                Arguments.of("concurrently-in-transaction", "REINDEX (CONCURRENTLY) TABLE orders;", 1),
+                Arguments.of("detach-partition-non-concurrent", "ALTER TABLE measurements DETACH PARTITION measurements_2020;", 1),
+                // transaction control, databases, NULLs, domains, TRUNCATE ... CASCADE
+                Arguments.of("transaction-control", "BEGIN;\nUPDATE orders SET x = 1;\nCOMMIT;", 1),
+                Arguments.of("transaction-control", "UPDATE orders SET x = 1;\nCOMMIT;", 2),
+                Arguments.of("transaction-control", "START TRANSACTION ISOLATION LEVEL SERIALIZABLE;", 1),
+                Arguments.of("transaction-control", "SELECT 1;\nROLLBACK;", 2),
+                Arguments.of("transaction-control", "END;", 1),
+                Arguments.of("drop-database", "DROP DATABASE IF EXISTS legacy;", 1),
+                Arguments.of("drop-not-null", "ALTER TABLE orders ALTER COLUMN currency DROP NOT NULL;", 1),
+                Arguments.of("alter-domain-add-constraint", "ALTER DOMAIN positive ADD CONSTRAINT gt0 CHECK (VALUE > 0);", 1),
+                Arguments.of("alter-domain-add-constraint", "ALTER DOMAIN shop.code SET NOT NULL;", 1),
+                Arguments.of("create-domain-with-check", "CREATE DOMAIN positive AS int CHECK (VALUE > 0);", 1),
+                Arguments.of("create-domain-with-check", "CREATE DOMAIN code AS text NOT NULL;", 1),
+                Arguments.of("truncate-cascade", "TRUNCATE orders CASCADE;", 1),
+                Arguments.of("truncate-cascade", "CREATE TABLE scratch (id int);\nTRUNCATE TABLE ONLY scratch, customers RESTART IDENTITY CASCADE;", 2),
+                Arguments.of("truncate", "CREATE TABLE scratch (id int);\nTRUNCATE scratch, orders;", 2),
+                // the statement-timeout policy
+                Arguments.of("data-change-under-lock", "ALTER TABLE orders ADD COLUMN n int;\nUPDATE orders SET n = 0;", 2),
+                Arguments.of("data-change-under-lock", "CREATE INDEX i ON orders (c);\nINSERT INTO audit SELECT * FROM orders;", 2),
+                Arguments.of("data-change-under-lock", "LOCK TABLE orders;\nWITH gone AS (DELETE FROM orders RETURNING id) SELECT count(*) FROM gone;", 2),
+                Arguments.of("data-change-under-lock", "SET statement_timeout = 0;\nALTER TABLE orders ADD COLUMN n int;\nUPDATE orders SET n = 0;", 3));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -90,7 +134,8 @@ class RulesTest {
                 Arguments.of("set-not-null", "ALTER TABLE orders ALTER COLUMN currency DROP NOT NULL;"),
                 Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES customers (id) NOT VALID;"),
                 Arguments.of("constraint-without-not-valid", "ALTER TABLE orders VALIDATE CONSTRAINT fk;"),
-                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN customer_id bigint REFERENCES customers (id);"),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN customer_id bigint;"),
+                Arguments.of("constraint-without-not-valid", "ALTER TABLE orders ADD COLUMN note text DEFAULT 'CHECK (x)';"),
                 Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD CONSTRAINT u UNIQUE USING INDEX orders_ref_idx;"),
                 Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD CONSTRAINT pk PRIMARY KEY USING INDEX orders_id_idx;"),
                 Arguments.of("drop-table", "DROP INDEX orders_idx;"),
@@ -104,7 +149,47 @@ class RulesTest {
                 Arguments.of("vacuum-full", "VACUUM ANALYZE orders;"),
                 Arguments.of("vacuum-full", "VACUUM (FULL false) orders;"),
                 Arguments.of("cluster", "ALTER TABLE orders CLUSTER ON orders_pkey;"),
-                Arguments.of("lock-table", "SELECT * FROM orders FOR UPDATE;"));
+                Arguments.of("lock-table", "SELECT * FROM orders FOR UPDATE;"),
+                Arguments.of("unique-without-using-index", "ALTER TABLE orders ADD COLUMN ref text;"),
+                Arguments.of("unique-without-using-index", "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN ref text UNIQUE;"),
+                Arguments.of("constraint-without-not-valid", "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN c int REFERENCES customers (id);"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN at timestamptz DEFAULT timezone('utc', now());"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN at timestamptz DEFAULT pg_catalog.now();"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN at timestamptz(3) DEFAULT CURRENT_TIMESTAMP(3);"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN c varchar(20) DEFAULT 'x'::character varying(20);"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN c numeric(10,2) DEFAULT CAST(0 AS numeric(10,2));"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN meta jsonb DEFAULT jsonb_build_object('v', 1) NOT NULL;"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN c int DEFAULT 0 REFERENCES codes (id);"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN c int DEFAULT 0 CHECK (is_valid(c));"),
+                Arguments.of("add-column-volatile-default", "ALTER TABLE orders ADD COLUMN tags text[] DEFAULT ARRAY[]::text[];"),
+                Arguments.of("validate-in-same-transaction", "ALTER TABLE orders VALIDATE CONSTRAINT fk;"),
+                Arguments.of("validate-in-same-transaction", "ALTER TABLE customers ADD CONSTRAINT fk2 CHECK (x > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT fk;"),
+                Arguments.of("validate-in-same-transaction", "CREATE TABLE t (id int);\nALTER TABLE t ADD CONSTRAINT c CHECK (id > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;"),
+                Arguments.of("drop-index-non-concurrent", "DROP INDEX CONCURRENTLY IF EXISTS orders_placed_idx;"),
+                Arguments.of("drop-index-non-concurrent", "CREATE INDEX tmp_idx ON orders (id);\nDROP INDEX tmp_idx;"),
+                Arguments.of("drop-index-non-concurrent", "DROP TABLE legacy;"),
+                Arguments.of("reindex-non-concurrent", "REINDEX INDEX CONCURRENTLY orders_placed_idx;"),
+                Arguments.of("reindex-non-concurrent", "REINDEX (VERBOSE, CONCURRENTLY) TABLE orders;"),
+                Arguments.of("reindex-non-concurrent", "CREATE TABLE t (id int);\nREINDEX TABLE t;"),
+                Arguments.of("detach-partition-non-concurrent", "ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;"),
+                Arguments.of("detach-partition-non-concurrent", "ALTER TABLE measurements DETACH PARTITION measurements_2020 FINALIZE;"),
+                Arguments.of("detach-partition-non-concurrent", "ALTER TABLE measurements ATTACH PARTITION m_2020 FOR VALUES FROM (1) TO (2);"),
+                Arguments.of("transaction-control", "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;"),
+                Arguments.of("transaction-control", "SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;"),
+                Arguments.of("drop-database", "DROP TABLE database;"),
+                Arguments.of("drop-not-null", "ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;"),
+                Arguments.of("drop-not-null", "CREATE TABLE t (c int NOT NULL);\nALTER TABLE t ALTER COLUMN c DROP NOT NULL;"),
+                Arguments.of("alter-domain-add-constraint", "ALTER DOMAIN positive ADD CONSTRAINT gt0 CHECK (VALUE > 0) NOT VALID;"),
+                Arguments.of("alter-domain-add-constraint", "ALTER DOMAIN positive DROP CONSTRAINT gt0;"),
+                Arguments.of("create-domain-with-check", "CREATE DOMAIN code AS text;"),
+                Arguments.of("truncate-cascade", "TRUNCATE orders;"),
+                Arguments.of("truncate", "TRUNCATE orders CASCADE;"),
+                Arguments.of("truncate", "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nTRUNCATE a, ONLY b;"),
+                Arguments.of("data-change-under-lock", "ALTER TABLE orders ADD COLUMN n int;\nINSERT INTO codes VALUES (1);"),
+                Arguments.of("data-change-under-lock", "UPDATE orders SET n = 0;\nALTER TABLE orders ADD COLUMN n int;"),
+                Arguments.of("data-change-under-lock", "SET LOCAL statement_timeout = '5s';\nALTER TABLE orders ADD COLUMN n int;\nUPDATE orders SET n = 0;"),
+                Arguments.of("data-change-under-lock", "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN n int;\nUPDATE t SET n = 0;"),
+                Arguments.of("data-change-under-lock", "CREATE INDEX CONCURRENTLY i ON orders (c);\nUPDATE orders SET n = 0;"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -135,6 +220,36 @@ class RulesTest {
                         END
                         $$;"""),
                 Arguments.of("a quoted identifier", "CREATE TABLE \"DROP TABLE x\" (\"VACUUM FULL\" int);"),
+                Arguments.of("the new rules' keywords in a string", "INSERT INTO audit VALUES ('DROP DATABASE x; TRUNCATE orders CASCADE; REINDEX TABLE orders; COMMIT');"),
+                Arguments.of("transaction control in comments", "-- BEGIN;\n/* DROP INDEX i; ALTER DOMAIN d SET NOT NULL; */\n-- COMMIT;\nSELECT 1;"),
+                Arguments.of("a plpgsql body with BEGIN, END and locking statements", """
+                        CREATE FUNCTION cleanup() RETURNS void LANGUAGE plpgsql AS $body$
+                        BEGIN
+                          DROP INDEX orders_idx;
+                          UPDATE orders SET x = 1;
+                          ALTER TABLE orders ALTER COLUMN x DROP NOT NULL;
+                          REINDEX TABLE orders;
+                        END;
+                        $body$;"""),
+                Arguments.of("a DO block with a backfill", """
+                        DO $$
+                        BEGIN
+                          ALTER TABLE orders ADD COLUMN code text DEFAULT make_code() UNIQUE;
+                          UPDATE orders SET code = 'x';
+                          TRUNCATE orders CASCADE;
+                        END
+                        $$;"""),
+                Arguments.of("a table created earlier in the same file", """
+                        CREATE TABLE measurements (id int, at date) PARTITION BY RANGE (at);
+                        ALTER TABLE measurements ADD COLUMN code text DEFAULT make_code() UNIQUE,
+                            ADD COLUMN customer_id bigint REFERENCES customers (id);
+                        ALTER TABLE measurements ADD CONSTRAINT pos CHECK (id > 0) NOT VALID;
+                        ALTER TABLE measurements VALIDATE CONSTRAINT pos;
+                        ALTER TABLE measurements ALTER COLUMN id DROP NOT NULL;
+                        ALTER TABLE measurements DETACH PARTITION measurements_2020;
+                        UPDATE measurements SET code = 'x';
+                        REINDEX TABLE measurements;
+                        TRUNCATE measurements;"""),
                 Arguments.of("the repository's migrations' shape", """
                         CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);
                         CREATE INDEX orders_customer_idx ON orders (customer_id);

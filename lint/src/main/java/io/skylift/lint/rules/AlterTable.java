@@ -92,4 +92,13 @@ record AlterTable(Statement.QualifiedName table, List<Statement> actions) {
         }
         return i < action.size() && action.token(i).isName() ? i : -1;
     }
+
+    /**
+     * For {@code ADD [COLUMN] name type … keyword …}: the index of the column constraint {@code keyword} ({@code UNIQUE},
+     * {@code PRIMARY}, {@code REFERENCES}, {@code CHECK}) written inline; else -1.
+     */
+    static int inlineConstraint(Statement action, String keyword) {
+        int column = addedColumnStart(action);
+        return column < 0 ? -1 : action.indexOf(keyword, column + 1);
+    }
 }

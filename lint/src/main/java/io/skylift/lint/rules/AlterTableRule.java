@@ -19,7 +19,7 @@ abstract class AlterTableRule extends StatementRule {
         AlterTable.parse(statement).ifPresent(alter -> {
             if (!script.createdBefore(index, alter.table())) {
                 for (Statement action : alter.actions()) {
-                    String message = check(action, alter.table().name());
+                    String message = check(script, index, action, alter.table().name());
                     if (message != null) {
                         messages.add(message);
                     }
@@ -27,6 +27,14 @@ abstract class AlterTableRule extends StatementRule {
             }
         });
         return messages;
+    }
+
+    /**
+     * The message for {@code action} of the {@code index}-th statement of {@code script} on the existing
+     * {@code table}, or null when the action is fine. By default judged from the action alone.
+     */
+    String check(Script script, int index, Statement action, String table) {
+        return check(action, table);
     }
 
     /** The message for {@code action} on the existing {@code table}, or null when the action is fine. */
