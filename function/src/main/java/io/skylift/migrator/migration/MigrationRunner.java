@@ -53,6 +53,7 @@ public final class MigrationRunner {
     private final Map<String, String> configuration;
     /** The image's migration folders, whose pending migrations {@code plan} lints; empty when not plain folders. */
     private final List<Path> lintFolders;
+    private Path emptyFolder;
 
     public MigrationRunner(Settings settings) {
         Map<String, String> config = new HashMap<>();
@@ -139,10 +140,14 @@ public final class MigrationRunner {
         Map<String, String> placeholders = new HashMap<>(config.getPlaceholders());
         placeholders.putAll(secretPlaceholders);
         config.placeholders(placeholders);
-        List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
-        callbacks.add(progress);
-        callbacks.add(new NonTransactionalLockWait());
-        config.callbacks(callbacks.toArray(Callback[]::new));
+        if (request.command() == Command.PLAN) {
+            withoutExecutingAnything(config);
+        } else {
+            List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
+            callbacks.add(progress);
+            callbacks.add(new NonTransactionalLockWait());
+            config.callbacks(callbacks.toArray(Callback[]::new));
+        }
         if (request.target() != null) {
             config.target(MigrationVersion.fromVersion(request.target()));
         }
@@ -150,6 +155,35 @@ public final class MigrationRunner {
             config.baselineVersion(request.baselineVersion());
         }
         return config.load();
+    }
+
+    /**
+     * {@code plan} runs before anyone approved the commit, on files a payload may have brought: no callback of any
+     * kind runs (no SQL callback such as {@code beforeInfo.sql}, no script callback such as {@code beforeInfo.sh},
+     * from the migrations or any callback location, and no callback class), and placeholders are not replaced, so no
+     * checksum is computed over text holding their (possibly secret) values: a repeatable's CRC would disclose them.
+     * The placeholders stay configured, so the plan can tell which ones the function knows.
+     */
+    private void withoutExecutingAnything(FluentConfiguration config) {
+        config.callbacks(new Callback[0])
+                .skipDefaultCallbacks(true)
+                .callbackLocations("filesystem:" + emptyFolder())
+                .placeholderReplacement(false);
+    }
+
+    /**
+     * A folder with nothing in it, for {@code plan}'s callback location: without one, Flyway looks for script
+     * callbacks among the migrations whether or not default callbacks are skipped.
+     */
+    private synchronized Path emptyFolder() {
+        if (emptyFolder == null || !Files.isDirectory(emptyFolder)) {
+            try {
+                emptyFolder = Files.createTempDirectory("skylift-no-callbacks");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot create an empty folder for plan's callback location", e);
+            }
+        }
+        return emptyFolder;
     }
 
     /**
