@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
 import io.skylift.migrator.cloudformation.ResponseSender;
+import io.skylift.migrator.config.AllowedCommands;
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.invocation.CloudFormationRequest;
@@ -57,6 +59,9 @@ public final class MigratorHandler implements RequestStreamHandler {
     private final ConnectRetryPolicy retryPolicy;
     private final InvocationParser parser = new InvocationParser();
     private final InvocationLog log;
+    /** Null when {@code SKYLIFT_COMMANDS} is invalid: then {@link #commandsError} is thrown by every command. */
+    private final AllowedCommands allowedCommands;
+    private final ConfigurationException commandsError;
     private Migrator migrator;
 
     /**
@@ -76,9 +81,28 @@ public final class MigratorHandler implements RequestStreamHandler {
                            ConnectRetryPolicy retryPolicy) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment must not be null"));
         this.secrets = new CachingSecretSource(secrets);
-        this.answerer = new CloudFormationAnswerer(sender);
+        this.answerer = new CloudFormationAnswerer(sender, this.environment.get(Settings.DEPLOY_ID_VARIABLE));
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.log = new InvocationLog(environment.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+        // Validated at start, reported by every command: a Delete or a rollback is still answered.
+        AllowedCommands commands = null;
+        ConfigurationException error = null;
+        try {
+            commands = AllowedCommands.fromEnvironment(this.environment);
+        } catch (ConfigurationException e) {
+            error = e;
+            LOG.error("Invalid configuration, every command will fail: {}", e.getMessage());
+        }
+        this.allowedCommands = commands;
+        this.commandsError = error;
+    }
+
+    /** @throws ConfigurationException when {@code SKYLIFT_COMMANDS} is invalid */
+    private AllowedCommands allowedCommands() {
+        if (allowedCommands == null) {
+            throw commandsError;
+        }
+        return allowedCommands;
     }
 
     @Override
@@ -110,7 +134,10 @@ public final class MigratorHandler implements RequestStreamHandler {
         Deadline answerDeadline = Deadline.after(lambdaDeadline.remaining().minus(ANSWER_RESERVE));
         AtomicReference<Failure> failure = new AtomicReference<>();
         var outcome = answerer.answer(request,
-                () -> migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context)),
+                () -> {
+                    allowedCommands().check(Command.MIGRATE);
+                    return migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context));
+                },
                 t -> {
                     failure.set(classify(t));
                     return failure.get().message();
@@ -136,6 +163,7 @@ public final class MigratorHandler implements RequestStreamHandler {
     private void direct(DirectRequest request, Context context, OutputStream output, long start) throws IOException {
         MigrationReport report;
         try {
+            allowedCommands().check(request.command());
             report = migrator().run(request, workDeadline(context));
         } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
             Failure failure = classify(t);

@@ -54,6 +54,14 @@ public record Settings(
         String functionName) {
 
     public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
+    /**
+     * The deploy that configured this function: the construct sets it to the custom resource's {@code DeployId}, so an
+     * Update whose old {@code DeployId} is this one and whose new one is not is CloudFormation rolling back.
+     * Read by the handler without the rest of the settings: a rollback needs neither the secret nor the database.
+     */
+    public static final String DEPLOY_ID_VARIABLE = "SKYLIFT_DEPLOY_ID";
+    /** The commands this function accepts, comma-separated; unset: every command. See {@link AllowedCommands}. */
+    public static final String COMMANDS_VARIABLE = "SKYLIFT_COMMANDS";
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
