@@ -190,8 +190,27 @@ public final class MigratorHandler implements RequestStreamHandler {
         return Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(margin));
     }
 
-    /** A failure as the operator reads it: its code and its message, with every known secret masked. */
+    /**
+     * A failure as the operator reads it: its code and its message, with every known secret masked, then cut to
+     * {@link #MAX_LENGTH} characters. In that order: a secret across the cut would otherwise leave its first part in
+     * the message, where the redactor no longer recognises it.
+     */
     record Failure(ErrorCode code, String message) {
+        /** Long enough for a migration, its error and the advice; CloudFormation's whole answer is 4096 bytes. */
+        static final int MAX_LENGTH = 900;
+
+        static Failure of(ErrorCode code, String message, Redactor redactor) {
+            String redacted = redactor.redact(message);
+            if (redacted.length() <= MAX_LENGTH) {
+                return new Failure(code, redacted);
+            }
+            int cut = MAX_LENGTH - 1;
+            if (Character.isHighSurrogate(redacted.charAt(cut - 1))) {
+                cut--; // never half a character
+            }
+            return new Failure(code, redacted.substring(0, cut) + "…");
+        }
+
         /** The direct-invocation error: {@code [CODE] message}. */
         String withCode() {
             return "[" + code + "] " + message;
@@ -207,14 +226,14 @@ public final class MigratorHandler implements RequestStreamHandler {
                 known.getCause().printStackTrace(new PrintWriter(trace));
                 LOG.error("Unexpected failure: {}", redactor.redact(trace.toString()));
             }
-            return new Failure(known.code(), redactor.redact(known.getMessage()));
+            return Failure.of(known.code(), known.getMessage(), redactor);
         }
         StringWriter trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
         LOG.error("Unexpected failure: {}", redactor.redact(trace.toString()));
-        return new Failure(ErrorCode.UNEXPECTED, redactor.redact("Unexpected " + failure.getClass().getSimpleName()
+        return Failure.of(ErrorCode.UNEXPECTED, "Unexpected " + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null || failure.getMessage().isBlank() ? " without a message"
-                : ": " + failure.getMessage()) + " (the function's log has the cause chain)"));
+                : ": " + failure.getMessage()) + " (the function's log has the cause chain)", redactor);
     }
 
     private String describe(Throwable failure) {
