@@ -4,7 +4,9 @@ import static io.skylift.migrator.MigratorFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.testkit.CapturedOutput;
 import io.skylift.migrator.testkit.LambdaContext;
+import io.skylift.migrator.testkit.OutputCaptureExtension;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RecordedRequest;
 import java.time.Duration;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@ExtendWith({PostgresExtension.class, MigratorFixtureExtension.class})
+@ExtendWith({OutputCaptureExtension.class, PostgresExtension.class, MigratorFixtureExtension.class})
 class CloudFormationEventsTest {
     private MigratorFixture fixture;
 
@@ -103,6 +105,19 @@ class CloudFormationEventsTest {
                 LambdaContext.generous());
         assertThat(fixture.responseUrl.requests()).extracting(r -> r.json().get("PhysicalResourceId").asText())
                 .containsExactly("an-id-from-an-earlier-version", "an-id-from-an-earlier-version");
+    }
+
+    @Test
+    void an_event_whose_response_url_is_not_amazon_s3_migrates_nothing_and_sends_nothing(CapturedOutput output) {
+        String event = fixture.cloudFormationEvent("Create", null)
+                .replace(fixture.responseUrl.url("/cfn-answer"), "http://169.254.169.254/latest/api/token");
+
+        invoke(fixture.handler(), event, LambdaContext.generous());
+
+        assertThat(fixture.responseUrl.requests()).isEmpty();
+        assertThat(fixture.database.tableExists("public", "flyway_schema_history")).as("nothing migrated").isFalse();
+        assertThat(output.out()).contains("Refused the event: the ResponseURL's scheme is 'http'")
+                .contains("nothing was migrated and no answer was sent");
     }
 
     @Test

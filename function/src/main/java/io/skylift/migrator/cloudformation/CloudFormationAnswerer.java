@@ -55,6 +55,12 @@ public final class CloudFormationAnswerer {
         String physicalId = PhysicalResourceIds.forRequest(request);
         CloudFormationResponse response;
         MigrationReport report = null;
+        Optional<String> refusal = ResponseUrlPolicy.refusal(request.event().getResponseUrl());
+        if (refusal.isPresent()) {
+            // Not CloudFormation: nothing to answer, so nothing to do.
+            LOG.error("Refused the event: {}; nothing was migrated and no answer was sent", refusal.get());
+            return new Outcome(failed(request, physicalId, "Refused: " + refusal.get()), null, false, false);
+        }
         Optional<RollbackUpdate> rollback = RollbackUpdate.of(request, ownDeployId);
         try {
             if (rollback.isPresent()) {
