@@ -25,6 +25,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,45 @@ class PlanRunsNoProvidedSqlTest {
         assertThat(Json.MAPPER.readTree(answer).get("success").asBoolean()).as(answer).isTrue();
         assertNothingHappened(answer);
         assertThat(marker).as("no script callback ran").doesNotExist();
+    }
+
+    @Test
+    void a_callback_class_named_in_flyway_callbacks_runs_for_info_but_not_for_plan() throws Exception {
+        fixture.environment.put("FLYWAY_CALLBACKS", RecordingCallback.class.getName());
+        RecordingCallback.EVENTS.clear();
+        invokeJson(fixture.handler(), "{\"command\":\"info\"}");
+        assertThat(RecordingCallback.EVENTS).as("the class is found and called for info").isNotEmpty();
+        RecordingCallback.EVENTS.clear();
+
+        String answer = invoke(fixture.handler(), "{\"command\":\"plan\"}", LambdaContext.generous());
+
+        assertThat(RecordingCallback.EVENTS).as("called for plan").isEmpty();
+        assertNothingHappened(answer);
+    }
+
+    /** A callback class an operator could name in {@code FLYWAY_CALLBACKS}; records the events it was called for. */
+    public static final class RecordingCallback implements Callback {
+        static final List<Event> EVENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean supports(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            EVENTS.add(event);
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "recording";
+        }
     }
 
     @Test

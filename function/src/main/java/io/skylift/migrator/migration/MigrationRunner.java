@@ -128,7 +128,7 @@ public final class MigrationRunner {
     private Flyway configure(DirectRequest request, DataSource dataSource, Map<String, String> secretPlaceholders,
                              MigrationProgress progress, Path providedFolder) {
         FluentConfiguration config = Flyway.configure(MigrationRunner.class.getClassLoader())
-                .configuration(configuration)
+                .configuration(request.command() == Command.PLAN ? withoutCallbackSettings(configuration) : configuration)
                 .dataSource(dataSource);
         // Flyway's default (postgresql.transactional.lock=true) holds its lock in an open transaction, which a
         // CREATE INDEX CONCURRENTLY in a non-transactional migration waits for forever; a session-level advisory
@@ -169,6 +169,16 @@ public final class MigrationRunner {
                 .skipDefaultCallbacks(true)
                 .callbackLocations("filesystem:" + emptyFolder())
                 .placeholderReplacement(false);
+    }
+
+    /**
+     * The configuration without {@code FLYWAY_CALLBACKS} and {@code FLYWAY_CALLBACK_LOCATIONS}: Flyway loads the
+     * classes such a setting names whenever it lists its callbacks, even after they were replaced.
+     */
+    private static Map<String, String> withoutCallbackSettings(Map<String, String> configuration) {
+        Map<String, String> filtered = new HashMap<>(configuration);
+        filtered.keySet().removeIf(key -> key.toLowerCase(java.util.Locale.ROOT).startsWith("flyway.callback"));
+        return filtered;
     }
 
     /**
