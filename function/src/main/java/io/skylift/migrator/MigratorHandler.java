@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
 import io.skylift.migrator.cloudformation.ResponseSender;
+import io.skylift.migrator.config.AllowedCommands;
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.invocation.CloudFormationRequest;
@@ -57,6 +59,9 @@ public final class MigratorHandler implements RequestStreamHandler {
     private final ConnectRetryPolicy retryPolicy;
     private final InvocationParser parser = new InvocationParser();
     private final InvocationLog log;
+    /** Null when {@code SKYLIFT_COMMANDS} is invalid: then {@link #commandsError} is thrown by every command. */
+    private final AllowedCommands allowedCommands;
+    private final ConfigurationException commandsError;
     private Migrator migrator;
 
     /**
@@ -76,9 +81,28 @@ public final class MigratorHandler implements RequestStreamHandler {
                            ConnectRetryPolicy retryPolicy) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment must not be null"));
         this.secrets = new CachingSecretSource(secrets);
-        this.answerer = new CloudFormationAnswerer(sender);
+        this.answerer = new CloudFormationAnswerer(sender, this.environment.get(Settings.DEPLOY_ID_VARIABLE));
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.log = new InvocationLog(environment.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+        // Validated at start, reported by every command: a Delete or a rollback is still answered.
+        AllowedCommands commands = null;
+        ConfigurationException error = null;
+        try {
+            commands = AllowedCommands.fromEnvironment(this.environment);
+        } catch (ConfigurationException e) {
+            error = e;
+            LOG.error("Invalid configuration, every command will fail: {}", e.getMessage());
+        }
+        this.allowedCommands = commands;
+        this.commandsError = error;
+    }
+
+    /** @throws ConfigurationException when {@code SKYLIFT_COMMANDS} is invalid */
+    private AllowedCommands allowedCommands() {
+        if (allowedCommands == null) {
+            throw commandsError;
+        }
+        return allowedCommands;
     }
 
     @Override
@@ -110,7 +134,10 @@ public final class MigratorHandler implements RequestStreamHandler {
         Deadline answerDeadline = Deadline.after(lambdaDeadline.remaining().minus(ANSWER_RESERVE));
         AtomicReference<Failure> failure = new AtomicReference<>();
         var outcome = answerer.answer(request,
-                () -> migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context)),
+                () -> {
+                    allowedCommands().check(Command.MIGRATE);
+                    return migrator().run(new DirectRequest(Command.MIGRATE, null, null), workDeadline(context));
+                },
                 t -> {
                     failure.set(classify(t));
                     return failure.get().message();
@@ -136,6 +163,7 @@ public final class MigratorHandler implements RequestStreamHandler {
     private void direct(DirectRequest request, Context context, OutputStream output, long start) throws IOException {
         MigrationReport report;
         try {
+            allowedCommands().check(request.command());
             report = migrator().run(request, workDeadline(context));
         } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
             Failure failure = classify(t);
@@ -162,8 +190,27 @@ public final class MigratorHandler implements RequestStreamHandler {
         return Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(margin));
     }
 
-    /** A failure as the operator reads it: its code and its message, with every known secret masked. */
+    /**
+     * A failure as the operator reads it: its code and its message, with every known secret masked, then cut to
+     * {@link #MAX_LENGTH} characters. In that order: a secret across the cut would otherwise leave its first part in
+     * the message, where the redactor no longer recognises it.
+     */
     record Failure(ErrorCode code, String message) {
+        /** Long enough for a migration, its error and the advice; CloudFormation's whole answer is 4096 bytes. */
+        static final int MAX_LENGTH = 900;
+
+        static Failure of(ErrorCode code, String message, Redactor redactor) {
+            String redacted = redactor.redact(message);
+            if (redacted.length() <= MAX_LENGTH) {
+                return new Failure(code, redacted);
+            }
+            int cut = MAX_LENGTH - 1;
+            if (Character.isHighSurrogate(redacted.charAt(cut - 1))) {
+                cut--; // never half a character
+            }
+            return new Failure(code, redacted.substring(0, cut) + "…");
+        }
+
         /** The direct-invocation error: {@code [CODE] message}. */
         String withCode() {
             return "[" + code + "] " + message;
@@ -179,14 +226,14 @@ public final class MigratorHandler implements RequestStreamHandler {
                 known.getCause().printStackTrace(new PrintWriter(trace));
                 LOG.error("Unexpected failure: {}", redactor.redact(trace.toString()));
             }
-            return new Failure(known.code(), redactor.redact(known.getMessage()));
+            return Failure.of(known.code(), known.getMessage(), redactor);
         }
         StringWriter trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
         LOG.error("Unexpected failure: {}", redactor.redact(trace.toString()));
-        return new Failure(ErrorCode.UNEXPECTED, redactor.redact("Unexpected " + failure.getClass().getSimpleName()
+        return Failure.of(ErrorCode.UNEXPECTED, "Unexpected " + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null || failure.getMessage().isBlank() ? " without a message"
-                : ": " + failure.getMessage()) + " (the function's log has the cause chain)"));
+                : ": " + failure.getMessage()) + " (the function's log has the cause chain)", redactor);
     }
 
     private String describe(Throwable failure) {

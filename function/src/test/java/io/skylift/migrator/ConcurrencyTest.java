@@ -67,8 +67,8 @@ class ConcurrencyTest {
                         + "AND pid <> pg_backend_pid()").isEmpty() && System.nanoTime() < until) {
                     Thread.sleep(50);
                 }
-                fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
-                LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(3));
+                fixture.environment.put("DEADLINE_MARGIN_MS", "3000");
+                LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(5));
                 assertThatThrownBy(
                                 () -> MigratorFixture.invoke(fixture.handler(), "{}", context))
                         .isInstanceOf(InvocationFailedException.class)

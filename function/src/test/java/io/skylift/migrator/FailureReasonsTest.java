@@ -57,6 +57,22 @@ class FailureReasonsTest {
     }
 
     @Test
+    void a_secret_across_the_reasons_length_limit_is_masked_before_the_reason_is_cut() {
+        // Copies of the secret at every offset: one of them straddles wherever the reason is cut.
+        fixture.migration("V5__quotes_the_secret.sql", "DO $$ BEGIN RAISE EXCEPTION '%', repeat('${app_password};', 60);"
+                + " END $$;");
+        String secretPrefix = MigratorFixture.APP_PASSWORD.substring(0, 6);
+
+        String direct = directError();
+        String reason = cloudFormationReason();
+
+        assertThat(direct).contains("V5 (V5__quotes_the_secret.sql)").contains("****")
+                .doesNotContain(secretPrefix);
+        assertThat(reason).contains("****").doesNotContain(secretPrefix);
+        assertThat(output.out()).doesNotContain(secretPrefix);
+    }
+
+    @Test
     void a_placeholder_nobody_configured_is_named_with_the_script_that_uses_it() {
         fixture.environment.remove("PLACEHOLDER_SECRET_APP_PASSWORD");
         String reason = cloudFormationReason();

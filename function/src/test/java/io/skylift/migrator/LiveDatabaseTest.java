@@ -171,8 +171,8 @@ class LiveDatabaseTest {
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted");
             assertThat(lockHolder).as("the first invocation holds Flyway's lock").hasSize(1);
 
-            fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
-            LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(4));
+            fixture.environment.put("DEADLINE_MARGIN_MS", "3000");
+            LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(6));
             invoke(fixture.handler(), fixture.cloudFormationEvent("Update", "shop-dev-SchemaMigration"), context);
             String reason = fixture.responseUrl.requests().getLast().json().get("Reason").asText();
             assertThat(reason).contains("waiting for Flyway's lock, held by pid " + lockHolder.get(0).get("pid"))

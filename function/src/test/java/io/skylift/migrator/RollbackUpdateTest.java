@@ -22,9 +22,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * CloudFormation rolls a failed update back by sending the function as it is now an Update with the old properties:
- * its DeployId is earlier than the old one. Migrating again would fail again (UPDATE_ROLLBACK_FAILED); it must be
- * answered SUCCESS without the secret or the database.
+ * CloudFormation rolls a failed update back by sending the function as it is now (the failed deploy's, whose
+ * {@code SKYLIFT_DEPLOY_ID} is the failed deploy's id) an Update with the old properties: the old properties'
+ * {@code DeployId} is the function's own, the new one is not. Migrating again would fail again
+ * (UPDATE_ROLLBACK_FAILED); it must be answered SUCCESS without the secret or the database. Identity decides, never
+ * clocks: a deploy synthesized before another one was deployed is still a forward deploy.
  */
 @ExtendWith({OutputCaptureExtension.class, PostgresExtension.class, MigratorFixtureExtension.class})
 class RollbackUpdateTest {
@@ -37,8 +39,9 @@ class RollbackUpdateTest {
     @BeforeEach
     void setUp(MigratorFixture fixture) {
         this.fixture = fixture;
-        // The failed deploy's image: its new migration cannot run.
+        // The failed deploy's image and environment: its new migration cannot run.
         fixture.migration("V5__broken.sql", "ALTER TABLE no_such_table ADD COLUMN points int;");
+        fixture.environment.put("SKYLIFT_DEPLOY_ID", FAILED_DEPLOY);
     }
 
     private JsonNode onlyAnswer() {
@@ -83,7 +86,7 @@ class RollbackUpdateTest {
     }
 
     @Test
-    void a_forward_update_with_a_later_deploy_id_migrates_and_fails_on_the_broken_file() {
+    void a_forward_update_carrying_the_functions_own_deploy_id_migrates_and_fails_on_the_broken_file() {
         invoke(fixture.handler(), fixture.updateEvent(PHYSICAL_ID, FAILED_DEPLOY, EARLIER_DEPLOY),
                 LambdaContext.generous());
 
@@ -94,22 +97,76 @@ class RollbackUpdateTest {
                 .doesNotContain("5");
     }
 
+    @Test
+    void the_interleaved_deploy_whose_synthesis_is_older_than_the_deployed_one_migrates() {
+        // The pipeline synthesized at 09:50; someone deployed from a workstation at 10:05; then the pipeline's deploy
+        // updates the function (SKYLIFT_DEPLOY_ID 09:50) and sends an Update whose DeployId is earlier than the old one.
+        String pipeline = "2026-11-28T09:50:00Z";
+        String workstation = "2026-11-28T10:05:00Z";
+        fixture.removeMigration("V5__broken.sql");
+        fixture.migration("V5__add_loyalty_points.sql", "ALTER TABLE customers ADD COLUMN points int;");
+        fixture.environment.put("SKYLIFT_DEPLOY_ID", pipeline);
+
+        invoke(fixture.handler(), fixture.updateEvent(PHYSICAL_ID, pipeline, workstation), LambdaContext.generous());
+
+        JsonNode body = onlyAnswer();
+        assertThat(body.get("Status").asText()).as(body.toString()).isEqualTo("SUCCESS");
+        assertThat(body.get("Data").get("SchemaVersion").asText()).isEqualTo("5");
+        assertThat(fixture.database.schemaHistory()).extracting(row -> row.get("version")).contains("5");
+    }
+
+    @Test
+    void a_rollback_whose_old_deploy_id_is_the_later_clock_is_still_a_rollback() {
+        // The failed deploy (the function's own) was synthesized before the one being rolled back to.
+        String failed = "2026-11-28T09:50:00Z";
+        String rolledBackTo = "2026-11-28T10:05:00Z";
+        fixture.environment.put("SKYLIFT_DEPLOY_ID", failed);
+
+        invoke(fixture.handler(), fixture.updateEvent(PHYSICAL_ID, rolledBackTo, failed), LambdaContext.generous());
+
+        assertThat(onlyAnswer().get("Status").asText()).isEqualTo("SUCCESS");
+        assertThat(fixture.database.tableExists("public", "flyway_schema_history")).as("nothing connected").isFalse();
+    }
+
+    @Test
+    void without_skylift_deploy_id_every_update_migrates(CapturedOutput output) {
+        fixture.environment.remove("SKYLIFT_DEPLOY_ID");
+
+        invoke(fixture.handler(), fixture.updateEvent(PHYSICAL_ID, EARLIER_DEPLOY, FAILED_DEPLOY),
+                LambdaContext.generous());
+
+        assertThat(onlyAnswer().get("Reason").asText()).as("it migrated, and the broken file failed it")
+                .contains("V5 (V5__broken.sql)");
+        assertThat(output.out()).contains("SKYLIFT_DEPLOY_ID is not set");
+    }
+
     @ParameterizedTest(name = "DeployId {0}, old DeployId {1}")
     @CsvSource(nullValues = "absent", value = {
-            "absent, 2026-11-28T09:15:00Z",
-            "2026-11-27T17:02:41Z, absent",
+            "2026-11-28T09:15:00Z, absent",
+            "2026-11-28T09:15:00Z, 2026-11-28T09:15:00Z",
+            "2026-11-28T09:15:00Z, 2026-11-29T08:00:00Z",
+            "2026-11-28T09:15:00Z, not-a-time",
             "absent, absent",
-            "yesterday, 2026-11-28T09:15:00Z",
-            "2026-11-27T17:02:41Z, 1732780800",
-            "2026-11-27 17:02:41, 2026-11-28T09:15:00Z",
-            "2026-11-28T09:15:00Z, 2026-11-28T09:15:00Z"})
-    void an_update_without_two_comparable_deploy_ids_migrates(String deployId, String oldDeployId) {
+            "2026-11-27T17:02:41Z, 2026-11-28T08:00:00Z",
+            "absent, 2026-11-27T17:02:41Z"})
+    void an_update_whose_old_deploy_id_is_not_the_functions_own_or_whose_new_one_is_migrates(String deployId,
+                                                                                              String oldDeployId) {
         invoke(fixture.handler(), fixture.updateEvent(PHYSICAL_ID, deployId, oldDeployId), LambdaContext.generous());
 
         JsonNode body = onlyAnswer();
         assertThat(body.get("Status").asText()).as("it migrated, and the broken file failed it").isEqualTo("FAILED");
         assertThat(body.get("Reason").asText()).contains("V5 (V5__broken.sql)");
         assertThat(fixture.database.tableExists("public", "flyway_schema_history")).isTrue();
+    }
+
+    @ParameterizedTest(name = "DeployId {0}")
+    @CsvSource(nullValues = "absent", value = {"absent", "2026-11-29T08:00:00Z", "not-a-time"})
+    void an_update_whose_old_deploy_id_is_the_functions_own_and_whose_new_one_is_not_is_a_rollback(
+            String deployId) {
+        invoke(fixture.handler(), fixture.updateEvent(PHYSICAL_ID, deployId, FAILED_DEPLOY), LambdaContext.generous());
+
+        assertThat(onlyAnswer().get("Status").asText()).isEqualTo("SUCCESS");
+        assertThat(fixture.database.tableExists("public", "flyway_schema_history")).isFalse();
     }
 
     private static int closedPort() {

@@ -44,9 +44,9 @@ class SecretLeakTest {
             // A slow one stopped by the watchdog.
             fixture.removeMigration("V5__parse_pin.sql");
             fixture.migration("V5__slow.sql", "SELECT pg_sleep(30);");
-            fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
+            fixture.environment.put("DEADLINE_MARGIN_MS", "3000");
             everything.append(run(() -> MigratorFixture.invoke(fixture.handler(), "{}",
-                    LambdaContext.withTimeLeft(Duration.ofSeconds(4)))));
+                    LambdaContext.withTimeLeft(Duration.ofSeconds(6)))));
             // Rotation: the cached password is stale, then wrong altogether.
             TestDatabase rotated = database.changePassword("Rotated-" + System.nanoTime() + "-Secret");
             everything.append(run(() -> MigratorFixture.invoke(handler, "{\"command\":\"info\"}", LambdaContext.generous())));

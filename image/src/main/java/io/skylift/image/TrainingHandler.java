@@ -118,7 +118,7 @@ public final class TrainingHandler implements RequestStreamHandler {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("DB_SECRET_ARN", (String) event.get("dbSecretArn"));
         env.put("PLACEHOLDER_SECRET_APP_PASSWORD", event.get("appSecretArn") + "#password");
-        env.put("DEADLINE_MARGIN_MS", "1000");
+        env.put("DEADLINE_MARGIN_MS", "3000");
         env.put("DB_CONNECT_TIMEOUT_SECONDS", "1");
         SecretsManagerSource secrets = new SecretsManagerSource();
         MigratorHandler handler = new MigratorHandler(env, secrets, new ResponseSender(),

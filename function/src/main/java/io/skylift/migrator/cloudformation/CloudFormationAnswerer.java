@@ -24,9 +24,15 @@ public final class CloudFormationAnswerer {
     public static final String ROLLBACK_SCHEMA_VERSION = "unchanged (rollback; not read)";
 
     private final ResponseSender sender;
+    private final String ownDeployId;
 
-    public CloudFormationAnswerer(ResponseSender sender) {
+    /**
+     * @param ownDeployId the function's {@code SKYLIFT_DEPLOY_ID}, which tells a {@link RollbackUpdate}; null when not
+     *                    set (every Update then migrates)
+     */
+    public CloudFormationAnswerer(ResponseSender sender, String ownDeployId) {
         this.sender = Objects.requireNonNull(sender, "sender must not be null");
+        this.ownDeployId = ownDeployId;
     }
 
     /**
@@ -49,7 +55,13 @@ public final class CloudFormationAnswerer {
         String physicalId = PhysicalResourceIds.forRequest(request);
         CloudFormationResponse response;
         MigrationReport report = null;
-        Optional<RollbackUpdate> rollback = RollbackUpdate.of(request);
+        Optional<String> refusal = ResponseUrlPolicy.refusal(request.event().getResponseUrl());
+        if (refusal.isPresent()) {
+            // Not CloudFormation: nothing to answer, so nothing to do.
+            LOG.error("Refused the event: {}; nothing was migrated and no answer was sent", refusal.get());
+            return new Outcome(failed(request, physicalId, "Refused: " + refusal.get()), null, false, false);
+        }
+        Optional<RollbackUpdate> rollback = RollbackUpdate.of(request, ownDeployId);
         try {
             if (rollback.isPresent()) {
                 LOG.info("Rollback Update ({}): answering SUCCESS without reading the secret or connecting; the "

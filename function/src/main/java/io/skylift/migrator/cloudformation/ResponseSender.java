@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PUTs an answer to a pre-signed {@code ResponseURL}. Retries with backoff on connection errors, timeouts and 5xx,
+ * PUTs an answer to a pre-signed {@code ResponseURL}, only one {@link ResponseUrlPolicy} accepts. Retries with backoff on connection errors, timeouts and 5xx,
  * checks for 2xx, and stops at the deadline: each attempt gets at most 10 s, and never more than the time left. Sends a {@code Content-Length} and no {@code Content-Type}: the URL was
  * signed without one, and S3 rejects a request whose headers differ from the signature.
  *
@@ -66,9 +66,15 @@ public final class ResponseSender {
 
     /**
      * @param deadline no attempt outlives it: each attempt's connect and read get at most the time left
-     * @return true when CloudFormation's URL accepted the answer (2xx)
+     * @return true when CloudFormation's URL accepted the answer (2xx); false at once, with nothing sent, for a URL
+     *         {@link ResponseUrlPolicy} refuses
      */
     public boolean send(String responseUrl, byte[] body, Deadline deadline) {
+        var refusal = ResponseUrlPolicy.refusal(responseUrl);
+        if (refusal.isPresent()) {
+            LOG.error("Not sending the answer: {}", refusal.get());
+            return false;
+        }
         HttpRequest.Builder request;
         try {
             request = HttpRequest.newBuilder(URI.create(responseUrl))

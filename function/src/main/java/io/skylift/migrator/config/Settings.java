@@ -27,8 +27,9 @@ import io.skylift.migrator.failure.ConfigurationException;
  *                         migration session, so a blocked DDL gives up before it queues the application for long
  * @param lockRetries      {@code DB_LOCK_RETRIES}, default 5: how often a transactional migration that hit the lock
  *                         timeout is tried again (with backoff and jitter, inside the deadline); 0 never retries
- * @param deadlineMargin   {@code DEADLINE_MARGIN_MS}, default 15 000 ms: the watchdog stops the work this long
- *                         before Lambda's deadline, leaving time to roll back and answer
+ * @param deadlineMargin   {@code DEADLINE_MARGIN_MS}, default 15 000 ms, at least {@value #MIN_DEADLINE_MARGIN_MS} ms:
+ *                         the watchdog stops the work this long before Lambda's deadline, leaving time to roll back
+ *                         and answer
  * @param secretCacheTtl   {@code SECRET_CACHE_TTL_SECONDS}, default 300 s: how long a warm function reuses a secret it
  *                         read (the master secret and the placeholder secrets); 0 reads them on every invocation
  * @param defaultLocation  where the image keeps {@code migrations/}: {@code filesystem:$LAMBDA_TASK_ROOT/migrations};
@@ -54,6 +55,14 @@ public record Settings(
         String functionName) {
 
     public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
+    /**
+     * The deploy that configured this function: the construct sets it to the custom resource's {@code DeployId}, so an
+     * Update whose old {@code DeployId} is this one and whose new one is not is CloudFormation rolling back.
+     * Read by the handler without the rest of the settings: a rollback needs neither the secret nor the database.
+     */
+    public static final String DEPLOY_ID_VARIABLE = "SKYLIFT_DEPLOY_ID";
+    /** The commands this function accepts, comma-separated; unset: every command. See {@link AllowedCommands}. */
+    public static final String COMMANDS_VARIABLE = "SKYLIFT_COMMANDS";
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
@@ -65,6 +74,15 @@ public record Settings(
     private static final java.util.regex.Pattern URL_PASSWORD =
             java.util.regex.Pattern.compile("(?i)([?&;]password=)[^&;]*");
     public static final String SECRET_CACHE_TTL_VARIABLE = "SECRET_CACHE_TTL_SECONDS";
+    public static final String DEADLINE_MARGIN_VARIABLE = "DEADLINE_MARGIN_MS";
+    public static final long DEFAULT_DEADLINE_MARGIN_MS = 15_000;
+    /**
+     * The least {@value #DEADLINE_MARGIN_VARIABLE}: after the work's deadline the watchdog lets a cancelled statement
+     * roll back for a third of the margin and waits up to 500 ms for the connections to close, and the handler keeps
+     * 500 ms after the answer's own deadline to return. What is left, two thirds of the margin less a second, must
+     * give the PUT to CloudFormation at least a second: 3 000 ms.
+     */
+    public static final long MIN_DEADLINE_MARGIN_MS = 3_000;
     /** Five minutes: a no-op deploy rarely pays a Secrets Manager call, and a rotation is seen within minutes. */
     public static final long DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
     /**
@@ -137,7 +155,7 @@ public record Settings(
                 Duration.ofSeconds(positive(env, "DB_CONNECT_RETRY_WINDOW_SECONDS", 120)),
                 Duration.ofMillis(whole(env, "DB_LOCK_TIMEOUT_MS", 5_000, 1, 3_600_000)),
                 (int) whole(env, "DB_LOCK_RETRIES", 5, 0, 100),
-                Duration.ofMillis(positive(env, "DEADLINE_MARGIN_MS", 15_000)),
+                Duration.ofMillis(deadlineMargin(env)),
                 Duration.ofSeconds(wholeNumber(env, SECRET_CACHE_TTL_VARIABLE, DEFAULT_SECRET_CACHE_TTL_SECONDS, 0)),
                 defaultLocation,
                 PlaceholderSecret.fromEnvironment(env),
@@ -165,6 +183,18 @@ public record Settings(
         String upper = name.toUpperCase(Locale.ROOT);
         return upper.startsWith("FLYWAY_PLACEHOLDERS_") || upper.contains("PASSWORD") || upper.contains("SECRET")
                 || upper.contains("TOKEN");
+    }
+
+    private static long deadlineMargin(Map<String, String> env) {
+        String raw = blankToNull(env.get(DEADLINE_MARGIN_VARIABLE));
+        long margin = wholeNumber(env, DEADLINE_MARGIN_VARIABLE, DEFAULT_DEADLINE_MARGIN_MS, 1);
+        if (margin < MIN_DEADLINE_MARGIN_MS) {
+            throw new ConfigurationException(DEADLINE_MARGIN_VARIABLE + " is '" + raw + "': it must be at least "
+                    + MIN_DEADLINE_MARGIN_MS + " (ms), or the function stops its work too late to answer (a third of"
+                    + " the margin goes to letting a cancelled statement roll back, a second to closing connections"
+                    + " and returning); default " + DEFAULT_DEADLINE_MARGIN_MS);
+        }
+        return margin;
     }
 
     private static long positive(Map<String, String> env, String name, long defaultValue) {

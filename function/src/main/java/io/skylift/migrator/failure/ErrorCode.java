@@ -11,6 +11,8 @@ public enum ErrorCode {
     CONFIGURATION,
     /** The invocation's payload cannot be understood. */
     INVALID_INVOCATION,
+    /** The command is valid but outside this function's {@code SKYLIFT_COMMANDS} (a planner asked to migrate). */
+    COMMAND_NOT_ALLOWED,
     /** A secret could not be read or lacks a key. */
     SECRET_UNREADABLE,
     /** Connections were refused or timed out for the whole retry window (or until the deadline). */

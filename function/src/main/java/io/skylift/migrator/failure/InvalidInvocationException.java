@@ -9,4 +9,13 @@ public final class InvalidInvocationException extends MigratorException {
     public InvalidInvocationException(String message, Throwable cause) {
         super(ErrorCode.INVALID_INVOCATION, message, cause);
     }
+
+    private InvalidInvocationException(ErrorCode code, String message) {
+        super(code, message, null);
+    }
+
+    /** A valid command this function does not accept ({@link ErrorCode#COMMAND_NOT_ALLOWED}). */
+    public static InvalidInvocationException notAllowed(String message) {
+        return new InvalidInvocationException(ErrorCode.COMMAND_NOT_ALLOWED, message);
+    }
 }

@@ -25,8 +25,10 @@ public final class InvocationParser {
     private static final Logger LOG = LoggerFactory.getLogger(InvocationParser.class);
     private static final String USAGE = "send {\"command\": \"<" + Command.validNames().replace(", ", "|")
             + ">\"} with optional \"target\" and \"baselineVersion\" (plan and lint: optional \"migrations\","
-            + " a list of {\"script\": \"V5__x.sql\", \"content\": \"...\"})";
-    private static final Set<String> DIRECT_FIELDS = Set.of("command", "target", "baselineVersion", "migrations");
+            + " a list of {\"script\": \"V5__x.sql\", \"content\": \"...\"}, or \"migrationsGzip\", that list's JSON"
+            + " gzip-compressed and base64-encoded)";
+    private static final Set<String> DIRECT_FIELDS = Set.of("command", "target", "baselineVersion",
+            ProvidedMigrationsReader.LIST_FIELD, ProvidedMigrationsReader.GZIP_FIELD);
     private static final List<String> CLOUDFORMATION_FIELDS =
             List.of("RequestType", "ResponseURL", "StackId", "RequestId", "LogicalResourceId");
 
@@ -100,35 +102,8 @@ public final class InvocationParser {
                     "Unknown command '" + name + "': valid commands are " + Command.validNames()));
         }
         return new DirectRequest(command, text(root, "target"), text(root, "baselineVersion"),
-                migrations(command, root.get("migrations")));
-    }
-
-    private static List<ProvidedMigration> migrations(Command command, Object node) {
-        if (node == null) {
-            return List.of();
-        }
-        if (!command.acceptsProvidedMigrations()) {
-            throw new InvalidInvocationException("\"migrations\" is for plan and lint only: " + command.wireName()
-                    + " works on the migrations in the image");
-        }
-        if (!(node instanceof List<?> list) || list.isEmpty()) {
-            throw new InvalidInvocationException("\"migrations\" must be a non-empty list of {\"script\": \"V5__x.sql\","
-                    + " \"content\": \"...\"}");
-        }
-        List<ProvidedMigration> migrations = new ArrayList<>();
-        Set<String> scripts = new java.util.HashSet<>();
-        for (Object element : list) {
-            if (!(element instanceof Map<?, ?> entry) || !(entry.get("script") instanceof String script)
-                    || !(entry.get("content") instanceof String content) || entry.size() != 2) {
-                throw new InvalidInvocationException("Each element of \"migrations\" must be {\"script\": \"V5__x.sql\","
-                        + " \"content\": \"...\"} with both strings and nothing else");
-            }
-            if (!scripts.add(script)) {
-                throw new InvalidInvocationException("\"migrations\" holds script '" + script + "' twice");
-            }
-            migrations.add(new ProvidedMigration(script, content));
-        }
-        return migrations;
+                ProvidedMigrationsReader.read(command, root.get(ProvidedMigrationsReader.LIST_FIELD),
+                        root.get(ProvidedMigrationsReader.GZIP_FIELD)));
     }
 
     private static String text(Map<String, Object> root, String field) {

@@ -19,7 +19,8 @@ import org.flywaydb.core.api.output.ValidateResult;
  * Turns Flyway's failures into short, actionable reasons with an {@link ErrorCode}: the
  * failing migration (version and script), the database's SQL state and message, and what to do next. Never an
  * empty reason: Flyway's messages quote whole statements and carry documentation links inside sentences, so links
- * are cut out of the sentence and the sentence is kept.
+ * are cut out of the sentence and the sentence is kept. The reasons are not cut to length here: the handler masks
+ * secrets first, then cuts (a secret across a cut would survive as a prefix the redactor cannot recognise).
  */
 final class FailureDescriber {
     static final String LOCK_TIMEOUT_STATE = "55P03";
@@ -32,7 +33,6 @@ final class FailureDescriber {
             "\\s*\\bsee\\s*(?:for\\s+(?:more\\s+)?(?:details|information)\\s*)?\\.", Pattern.CASE_INSENSITIVE);
     private static final Pattern MISSING_PLACEHOLDER =
             Pattern.compile("No value provided for placeholder:?\\s*(\\$\\{[^}]+})", Pattern.CASE_INSENSITIVE);
-    private static final int MAX_LENGTH = 900;
     private static final String SCRAM_SUFFIX = "_SCRAM";
 
     private final Function<String, List<String>> scriptsUsing;
@@ -72,12 +72,12 @@ final class FailureDescriber {
             ErrorCode code = flywayCode == CoreErrorCode.CONFIGURATION
                     || message.toLowerCase(Locale.ROOT).contains("location")
                     ? ErrorCode.FLYWAY_CONFIGURATION : ErrorCode.MIGRATION_INVALID;
-            return new MigrationFailedException(code, limit("Flyway could not run the migrations: "
-                    + orNoMessage(message, failure) + databaseError(failure)));
+            return new MigrationFailedException(code, "Flyway could not run the migrations: "
+                    + orNoMessage(message, failure) + databaseError(failure));
         }
-        return new MigrationFailedException(ErrorCode.UNEXPECTED, limit("Unexpected "
+        return new MigrationFailedException(ErrorCode.UNEXPECTED, "Unexpected "
                 + failure.getClass().getSimpleName() + ": " + orNoMessage(message, failure)
-                + " (the function's log has the cause chain)"), failure);
+                + " (the function's log has the cause chain)", failure);
     }
 
     /**
@@ -103,14 +103,14 @@ final class FailureDescriber {
                 + "indexrelid::regclass FROM pg_index WHERE NOT indisvalid; drop one with DROP INDEX CONCURRENTLY). "
                 + "Flyway recorded the migration as failed: after cleaning up, run the 'repair' command.";
         if (lockTimedOut) {
-            return new MigrationFailedException(ErrorCode.MIGRATION_LOCK_TIMEOUT, limit(which + " waited longer than"
+            return new MigrationFailedException(ErrorCode.MIGRATION_LOCK_TIMEOUT, which + " waited longer than"
                     + " the lock timeout (" + (lockTimeout == null ? "DB_LOCK_TIMEOUT_MS" : lockTimeout.toMillis()
                     + " ms, DB_LOCK_TIMEOUT_MS") + ") for a lock" + (attempts > 1 ? ", " + attempts + " times," : "")
                     + " held by " + BlockingSession.describe(blockers) + "." + aftermath + " End or shorten that "
-                    + "session's transaction (SELECT pg_terminate_backend(pid) ends it), then deploy again."));
+                    + "session's transaction (SELECT pg_terminate_backend(pid) ends it), then deploy again.");
         }
-        return new MigrationFailedException(ErrorCode.MIGRATION_FAILED, limit(which + " failed" + line + ": " + error
-                + "." + aftermath + " Fix the script (or the data it trips on) and deploy again."));
+        return new MigrationFailedException(ErrorCode.MIGRATION_FAILED, which + " failed" + line + ": " + error
+                + "." + aftermath + " Fix the script (or the data it trips on) and deploy again.");
     }
 
     /** Validation problems, read from Flyway's structured result: which migration, and what is wrong with it. */
@@ -158,7 +158,7 @@ final class FailureDescriber {
             reason.append(" Run the 'info' command to see the schema history; 'repair' fixes the history after a "
                     + "failed or changed migration.");
         }
-        return new MigrationFailedException(ErrorCode.VALIDATION_FAILED, limit(reason.toString()));
+        return new MigrationFailedException(ErrorCode.VALIDATION_FAILED, reason.toString());
     }
 
     private static String databaseError(Throwable e) {
@@ -211,10 +211,6 @@ final class FailureDescriber {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    private static String limit(String reason) {
-        return reason.length() <= MAX_LENGTH ? reason : reason.substring(0, MAX_LENGTH - 1) + "…";
     }
 
     private static String fileName(String path) {

@@ -53,6 +53,7 @@ public final class MigrationRunner {
     private final Map<String, String> configuration;
     /** The image's migration folders, whose pending migrations {@code plan} lints; empty when not plain folders. */
     private final List<Path> lintFolders;
+    private Path emptyFolder;
 
     public MigrationRunner(Settings settings) {
         Map<String, String> config = new HashMap<>();
@@ -127,7 +128,7 @@ public final class MigrationRunner {
     private Flyway configure(DirectRequest request, DataSource dataSource, Map<String, String> secretPlaceholders,
                              MigrationProgress progress, Path providedFolder) {
         FluentConfiguration config = Flyway.configure(MigrationRunner.class.getClassLoader())
-                .configuration(configuration)
+                .configuration(request.command() == Command.PLAN ? withoutCallbackSettings(configuration) : configuration)
                 .dataSource(dataSource);
         // Flyway's default (postgresql.transactional.lock=true) holds its lock in an open transaction, which a
         // CREATE INDEX CONCURRENTLY in a non-transactional migration waits for forever; a session-level advisory
@@ -139,10 +140,14 @@ public final class MigrationRunner {
         Map<String, String> placeholders = new HashMap<>(config.getPlaceholders());
         placeholders.putAll(secretPlaceholders);
         config.placeholders(placeholders);
-        List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
-        callbacks.add(progress);
-        callbacks.add(new NonTransactionalLockWait());
-        config.callbacks(callbacks.toArray(Callback[]::new));
+        if (request.command() == Command.PLAN) {
+            withoutExecutingAnything(config);
+        } else {
+            List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
+            callbacks.add(progress);
+            callbacks.add(new NonTransactionalLockWait());
+            config.callbacks(callbacks.toArray(Callback[]::new));
+        }
         if (request.target() != null) {
             config.target(MigrationVersion.fromVersion(request.target()));
         }
@@ -150,6 +155,45 @@ public final class MigrationRunner {
             config.baselineVersion(request.baselineVersion());
         }
         return config.load();
+    }
+
+    /**
+     * {@code plan} runs before anyone approved the commit, on files a payload may have brought: no callback of any
+     * kind runs (no SQL callback such as {@code beforeInfo.sql}, no script callback such as {@code beforeInfo.sh},
+     * from the migrations or any callback location, and no callback class), and placeholders are not replaced, so no
+     * checksum is computed over text holding their (possibly secret) values: a repeatable's CRC would disclose them.
+     * The placeholders stay configured, so the plan can tell which ones the function knows.
+     */
+    private void withoutExecutingAnything(FluentConfiguration config) {
+        config.callbacks(new Callback[0])
+                .skipDefaultCallbacks(true)
+                .callbackLocations("filesystem:" + emptyFolder())
+                .placeholderReplacement(false);
+    }
+
+    /**
+     * The configuration without {@code FLYWAY_CALLBACKS} and {@code FLYWAY_CALLBACK_LOCATIONS}: Flyway loads the
+     * classes such a setting names whenever it lists its callbacks, even after they were replaced.
+     */
+    private static Map<String, String> withoutCallbackSettings(Map<String, String> configuration) {
+        Map<String, String> filtered = new HashMap<>(configuration);
+        filtered.keySet().removeIf(key -> key.toLowerCase(java.util.Locale.ROOT).startsWith("flyway.callback"));
+        return filtered;
+    }
+
+    /**
+     * A folder with nothing in it, for {@code plan}'s callback location: without one, Flyway looks for script
+     * callbacks among the migrations whether or not default callbacks are skipped.
+     */
+    private synchronized Path emptyFolder() {
+        if (emptyFolder == null || !Files.isDirectory(emptyFolder)) {
+            try {
+                emptyFolder = Files.createTempDirectory("skylift-no-callbacks");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot create an empty folder for plan's callback location", e);
+            }
+        }
+        return emptyFolder;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.skylift.migrator.migration;
 import io.skylift.lint.Finding;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.plan.MigrationLint;
+import io.skylift.migrator.plan.PlaceholderUse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +20,9 @@ import org.flywaydb.core.api.output.ValidateResult;
 /**
  * {@code plan}: what {@code migrate} would do, from Flyway's own {@code info} and {@code validate} (which only read)
  * over a read-only session: the current version, the pending migrations with Flyway's checksums, applied migrations
- * that validation rejects, failed history rows, and the lint findings of the pending migrations.
+ * that validation rejects, failed history rows, and the lint findings of the pending migrations, with a warning for
+ * each placeholder they use that this function has no value for. Flyway runs with no callback and no placeholder
+ * replacement ({@code MigrationRunner}): nothing of the migrations executes, and no checksum covers a secret.
  */
 final class Planner {
     /** Validation errors that only say "pending" or "failed", which the plan reports in lists of their own. */
@@ -66,12 +70,23 @@ final class Planner {
             }
         }
 
-        List<Finding> findings = new MigrationLint().lint(folders).stream()
-                .filter(f -> pendingScripts.contains(f.script())).toList();
+        PlaceholderUse placeholders = new PlaceholderUse(flyway.getConfiguration().getPlaceholderPrefix(),
+                flyway.getConfiguration().getPlaceholderSuffix(), flyway.getConfiguration().getPlaceholders().keySet());
+        List<Finding> findings = new ArrayList<>(new MigrationLint().lint(folders).stream()
+                .filter(f -> pendingScripts.contains(f.script())).toList());
+        findings.addAll(placeholders.unknown(folders, pendingScripts));
         Review review = new Review(changed, failed, findings);
         boolean success = changed.isEmpty() && failed.isEmpty() && !review.hasErrorFindings();
         List<String> messages = new ArrayList<>();
         messages.add(pending.isEmpty() ? "nothing to migrate" : pending.size() + " migration(s) would be applied");
+        for (MigrationInfo m : pendingInfos) {
+            if (m.getVersion() == null && folders.stream().anyMatch(f -> Files.isRegularFile(f.resolve(m.getScript()))
+                    && !placeholders.names(f, m.getScript()).isEmpty())) {
+                messages.add(m.getScript() + " uses placeholders: plan checksums its text without their values (they"
+                        + " may be secret), so it is listed as pending; migrate re-applies it only if its text or"
+                        + " their values changed");
+            }
+        }
         if (!changed.isEmpty()) {
             messages.add("migrate would fail validation: " + changed.size() + " applied migration(s) changed");
         }

@@ -37,6 +37,16 @@ class ResponseSenderTest {
     }
 
     @Test
+    void a_url_outside_amazon_s3_gets_nothing_and_no_attempt() {
+        long start = System.nanoTime();
+
+        // A connection to an unrouted private address would hang for the whole connect timeout.
+        assertThat(sender.send("http://10.255.255.1/internal", BODY, Deadline.after(Duration.ofSeconds(10)))).isFalse();
+
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms: no connection attempted").isLessThan(1_000);
+    }
+
+    @Test
     void dropped_connections_and_5xx_are_retried_until_a_2xx() {
         server.dropNext(1).failNext(2, 500);
         assertThat(sender.send(server.url("/a"), BODY, Deadline.after(Duration.ofSeconds(10)))).isTrue();

@@ -129,6 +129,15 @@ class SettingsTest {
     }
 
     @Test
+    void a_deadline_margin_below_its_floor_is_refused_since_it_leaves_no_time_for_the_answer() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DEADLINE_MARGIN_MS", "2999")))
+                .hasMessageContaining("DEADLINE_MARGIN_MS is '2999'").hasMessageContaining("at least 3000");
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DEADLINE_MARGIN_MS", "3000")).deadlineMargin()).isEqualTo(Duration.ofMillis(3000));
+    }
+
+    @Test
     void placeholder_secrets_map_a_lower_case_placeholder_to_a_secret_and_optional_key() {
         Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
                 "PLACEHOLDER_SECRET_APP_PASSWORD", "arn:aws:secretsmanager:eu-west-1:1:secret:app-x#password",

@@ -16,9 +16,10 @@ import software.amazon.awscdk.services.iam.IRole;
  * for the approver, without changing it.
  *
  * <p>The stage's function still runs the previous image at that point, so the step sends it this commit's
- * {@code migrations/} files in the payload ({@code {"command":"plan","migrations":[...]}}): the function, the only
- * thing that reaches the database and holds its secrets, computes Flyway's view of those files (checksums with the
- * real placeholder values) against the live history in a read-only session. The step fails when the plan says
+ * {@code migrations/} files in the payload ({@code {"command":"plan","migrationsGzip":"<base64 of the gzip of
+ * [{"script":...,"content":...},...]>"}}, versioned and repeatable migrations and their {@code .sql.conf} only):
+ * the function, the only thing that reaches the database, computes Flyway's view of those files against the live
+ * history, executing none of them (no callbacks, placeholders not replaced, so no checksum covers a secret). The step fails when the plan says
  * {@code migrate} would fail (an applied migration changed, a failed history row); it passes with a notice when the
  * stage has no migrator yet (the first deploy: every file is pending) or one that predates the plan command.
  */
@@ -26,6 +27,11 @@ public final class PlanStep {
 
     /** The environment variable holding the stage's migrator ARN. */
     public static final String FUNCTION_ARN_VARIABLE = "MIGRATOR_FUNCTION_ARN";
+    /**
+     * The files the plan sends (an extended regular expression over their paths): versioned and repeatable SQL
+     * migrations, with their {@code .sql.conf}; the function refuses any other name.
+     */
+    static final String MIGRATION_FILE = "(^|/)(V[0-9]+([._][0-9]+)*|R)__[A-Za-z0-9_.-]+\\.sql(\\.conf)?$";
     /** The environment variable naming the stage, for the printout. */
     public static final String STAGE_VARIABLE = "STAGE_NAME";
 
@@ -89,14 +95,23 @@ public final class PlanStep {
         return List.of(
                 "REGION=\"$(echo " + arn + " | cut -d: -f4)\"",
                 "if [ ! -d migrations ]; then echo 'No migrations/ folder in the source' >&2; exit 1; fi",
-                "find migrations -type f -name '*.sql' | LC_ALL=C sort > plan-files.txt",
+                // Versioned and repeatable migrations with their .sql.conf only: the function refuses any other
+                // name (a callback such as beforeMigrate.sql stays in the image, approved with it).
+                "find migrations -type f \\( -name '*.sql' -o -name '*.sql.conf' \\) | LC_ALL=C sort > plan-all.txt",
+                "grep -E '" + MIGRATION_FILE + "' plan-all.txt > plan-files.txt || true",
+                "if grep -v -x -F -f plan-files.txt plan-all.txt > plan-skipped.txt; then echo \"Not sent (plan judges"
+                        + " versioned and repeatable migrations only): $(sed 's|^migrations/||' plan-skipped.txt"
+                        + " | tr '\\n' ' ')\"; fi",
                 "echo \"Plan for $" + STAGE_VARIABLE + " ($" + FUNCTION_ARN_VARIABLE + "): what this commit would"
                         + " apply to its database; nothing is changed. $(wc -l < plan-files.txt) migration file(s)"
                         + " sent.\"",
-                // One JSON object per file (jq reads the file as text), then the payload around them.
+                // One JSON object per file (jq reads the file as text), the list gzip-compressed and base64-encoded
+                // (Lambda refuses a synchronous payload over 6 MB; SQL compresses several times over), then the
+                // payload around it.
                 "while IFS= read -r f; do jq -n --arg script \"${f#migrations/}\" --rawfile content \"$f\""
                         + " '{script: $script, content: $content}'; done < plan-files.txt"
-                        + " | jq -s '{command: \"plan\", migrations: .}' > plan-request.json",
+                        + " | jq -s -c '.' | gzip -9 -c | base64 -w0 > plan-migrations.b64",
+                "jq -n --rawfile gz plan-migrations.b64 '{command: \"plan\", migrationsGzip: $gz}' > plan-request.json",
                 "if ! aws lambda invoke --region \"$REGION\" --function-name " + arn
                         + " --cli-read-timeout \"$READ_TIMEOUT\" --payload fileb://plan-request.json plan.json"
                         + " > plan-status.json 2> plan-invoke.err; then"

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skylift.infra.pipeline.AwsCliStandIn.Run;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,19 @@ class PlanStepScriptTest {
         Files.writeString(work.resolve("migrations/later/V5__add_note.sql"),
                 "-- a \"quoted\" comment with a backslash \\ and a tab\t\nALTER TABLE orders ADD COLUMN note text;\n");
         Files.writeString(work.resolve("migrations/README.txt"), "not a migration");
+        Files.writeString(work.resolve("migrations/later/V5__add_note.sql.conf"), "executeInTransaction=false\n");
+        Files.writeString(work.resolve("migrations/beforeMigrate.sql"), "SET lock_timeout = '5s';\n");
+    }
+
+    /** The migrations the step sent: the payload's {@code migrationsGzip}, decoded. */
+    private JsonNode sentMigrations() throws IOException {
+        JsonNode sent = new ObjectMapper().readTree(work.resolve("sent.json").toFile());
+        assertThat(sent.get("command").asText()).isEqualTo("plan");
+        assertThat(sent.has("migrations")).as("the list travels compressed").isFalse();
+        byte[] gzip = Base64.getDecoder().decode(sent.get("migrationsGzip").asText());
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            return new ObjectMapper().readTree(in);
+        }
     }
 
     @Test
@@ -69,17 +86,17 @@ class PlanStepScriptTest {
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.stdout()).contains(
                 "Plan for prod (" + ARN + "): what this commit would apply to its database; nothing is changed."
-                        + " 2 migration file(s) sent.",
+                        + " 3 migration file(s) sent.",
+                "Not sent (plan judges versioned and repeatable migrations only): beforeMigrate.sql",
                 "Schema version now: 4", "Pending (1):", "  5  V5__add_note.sql  checksum -1143425325",
                 "Changed since applied (0):", "Failed (0):", "Findings (1):",
                 "  V5__add_note.sql:3: warning drop-column: DROP COLUMN legacy deletes its data in orders", "Plan: OK");
-        JsonNode sent = new ObjectMapper().readTree(work.resolve("sent.json").toFile());
-        assertThat(sent.get("command").asText()).isEqualTo("plan");
-        assertThat(sent.get("migrations")).hasSize(2);
-        assertThat(sent.get("migrations").get(0).get("script").asText()).isEqualTo("V1__create_orders.sql");
-        assertThat(sent.get("migrations").get(1).get("script").asText()).isEqualTo("later/V5__add_note.sql");
-        assertThat(sent.get("migrations").get(1).get("content").asText())
+        JsonNode migrations = sentMigrations();
+        assertThat(migrations).extracting(m -> m.get("script").asText()).containsExactly("V1__create_orders.sql",
+                "later/V5__add_note.sql", "later/V5__add_note.sql.conf");
+        assertThat(migrations.get(1).get("content").asText())
                 .isEqualTo(Files.readString(work.resolve("migrations/later/V5__add_note.sql")));
+        assertThat(migrations.get(2).get("content").asText()).isEqualTo("executeInTransaction=false\n");
         assertThat(run.calls()).containsExactly("lambda invoke --region us-east-1 --function-name " + ARN
                 + " --cli-read-timeout 660 --payload fileb://plan-request.json plan.json");
     }
