@@ -223,6 +223,46 @@ class LiveDatabaseTest {
     }
 
     @Test
+    void in_a_non_transactional_migration_only_the_concurrently_statement_waits_past_the_lock_timeout()
+            throws Exception {
+        fixture.migration("V5__index_then_alter.sql", """
+                CREATE INDEX CONCURRENTLY customers_full_name_idx ON customers (full_name);
+                SELECT pg_sleep(3);
+                ALTER TABLE order_statuses ADD COLUMN note text;
+                """);
+        fixture.migration("V5__index_then_alter.sql.conf", "executeInTransaction=false\n");
+        try (Connection application = applicationSession();
+             ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<Throwable> migration = pool.submit(() -> org.assertj.core.api.Assertions.catchThrowable(() ->
+                    invoke(fixture.handler(), "{}", LambdaContext.withTimeLeft(Duration.ofSeconds(60)))));
+            // Once the index is built, the application takes a lock on the table the next statement alters.
+            await(() -> !fixture.database.query("SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                    + "'skylift-migrator' AND state = 'active' AND query LIKE 'SELECT pg_sleep(3)%'").isEmpty(),
+                    Duration.ofSeconds(30));
+            application.setAutoCommit(false);
+            try (Statement statement = application.createStatement()) {
+                statement.execute("LOCK TABLE order_statuses IN ACCESS SHARE MODE");
+            }
+            int holder = pid(application);
+
+            Throwable failure = migration.get(20, TimeUnit.SECONDS);
+
+            assertThat(failure).as("the ALTER gave up after the lock timeout instead of queueing the application")
+                    .isInstanceOf(InvocationFailedException.class)
+                    .hasMessageStartingWith("[MIGRATION_LOCK_TIMEOUT] Migration V5 (V5__index_then_alter.sql) waited "
+                            + "longer than the lock timeout (1000 ms")
+                    .hasMessageContaining("pid " + holder)
+                    .hasMessageContaining("ran outside a transaction");
+            application.rollback();
+        }
+        assertThat(fixture.database.query("SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                + "'customers_full_name_idx'::regclass")).as("the concurrent build ran with its lock wait lifted")
+                .containsExactly(Map.of("indisvalid", true));
+        assertThat(fixture.database.query("SELECT 1 FROM information_schema.columns WHERE table_name = "
+                + "'order_statuses' AND column_name = 'note'")).isEmpty();
+    }
+
+    @Test
     void three_invocations_at_once_stay_safe_with_a_concurrent_index_build() throws Exception {
         fixture.database.execute("INSERT INTO customers (email, full_name) SELECT 'c' || g || '@example.com', "
                 + "'Customer ' || g FROM generate_series(1, 1000) AS g");

@@ -147,7 +147,7 @@ public final class MigrationRunner {
         config.placeholders(placeholders);
         List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
         callbacks.add(progress);
-        callbacks.add(new NonTransactionalLockWait());
+        callbacks.add(new ConcurrentlyLockWait());
         config.callbacks(callbacks.toArray(Callback[]::new));
         if (request.target() != null) {
             config.target(MigrationVersion.fromVersion(request.target()));
