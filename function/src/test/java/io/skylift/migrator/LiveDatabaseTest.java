@@ -12,6 +12,7 @@ import io.skylift.migrator.testkit.OutputCaptureExtension;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -260,6 +261,36 @@ class LiveDatabaseTest {
                 .containsExactly(Map.of("indisvalid", true));
         assertThat(fixture.database.query("SELECT 1 FROM information_schema.columns WHERE table_name = "
                 + "'order_statuses' AND column_name = 'note'")).isEmpty();
+    }
+
+    @Test
+    void a_migration_that_waits_for_no_lock_never_reads_the_lock_manager() throws Exception {
+        fixture.migration("V5__backfill.sql", "SELECT pg_sleep(2);");
+        boolean watched = false;
+        List<String> lockQueries = new ArrayList<>();
+        try (Connection admin = fixture.database.adminConnection();
+             PreparedStatement sessions = admin.prepareStatement("SELECT query FROM pg_stat_activity WHERE "
+                     + "application_name = 'skylift-migrator' AND query LIKE '%pg_stat_activity%'");
+             ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<JsonNode> migration = pool.submit(() -> invokeJson(fixture.handler(), "{}"));
+            // The query column keeps a session's last statement while it is idle: the watch's session shows what it
+            // asked last, between its samples too.
+            while (!migration.isDone()) {
+                try (ResultSet rows = sessions.executeQuery()) {
+                    while (rows.next()) {
+                        watched = true;
+                        String query = rows.getString(1);
+                        if (query.contains("pg_blocking_pids") || query.contains("pg_locks")) {
+                            lockQueries.add(query);
+                        }
+                    }
+                }
+                Thread.sleep(10);
+            }
+            assertThat(migration.get().get("schemaVersion").asText()).isEqualTo("5");
+        }
+        assertThat(watched).as("the lock watch ran during the migration").isTrue();
+        assertThat(lockQueries).as("no pg_blocking_pids or pg_locks query while nothing waited for a lock").isEmpty();
     }
 
     @Test
