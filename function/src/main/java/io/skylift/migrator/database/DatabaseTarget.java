@@ -78,6 +78,9 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
                 port, dbname, settings.dbName() != null ? Settings.NAME_VARIABLE : "The 'dbname'" + ofSecret);
     }
 
+    /** The {@code application_name} of every session the function opens, as operators see it in pg_stat_activity. */
+    public static final String APPLICATION_NAME = "skylift-migrator";
+
     /**
      * How long a cancel request may take (pgjdbc sends it over a connection of its own, default 10 s): on a
      * black-holed network a longer one would only keep a thread busy after the answer.
@@ -106,7 +109,7 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("cancelSignalTimeout", Integer.toString(CANCEL_TIMEOUT_SECONDS));
-        props.setProperty("ApplicationName", "skylift-migrator");
+        props.setProperty("ApplicationName", APPLICATION_NAME);
         props.setProperty("tcpKeepAlive", "true");
         // Set at connection start-up, so every session (Flyway's included) has it from its first statement on.
         props.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());

@@ -22,12 +22,17 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL's lock manager, which every session of a busy writer needs too; polled every 250 ms for a whole run they
  * would cost the application something on every deploy, almost always for nothing. So each poll first asks
  * {@code pg_stat_activity} alone (the backend status array, no lock-manager access) whether one of our sessions
- * waits: on a heavyweight lock ({@code wait_event_type = 'Lock'}: a DDL statement behind the application) the blockers
- * are read; idle after asking for Flyway's advisory lock, with none of ours busy for 100 ms (Flyway polls
- * {@code pg_try_advisory_lock} and sleeps at least a second between tries, so its wait is not a lock wait PostgreSQL
- * can see) the lock's holders are read. A wait-state check was chosen over "start after a statement ran longer than
- * a threshold": it sees a wait from its first poll, whatever the lock timeout, and never reads the lock manager for a
- * statement that is merely slow.
+ * waits:
+ * <ul>
+ *   <li>on a heavyweight lock ({@code wait_event_type = 'Lock'}: a DDL statement behind the application): the
+ *       blockers are read;</li>
+ *   <li>for Flyway's advisory lock: idle after asking for it, with none of ours busy for 100 ms (Flyway polls
+ *       {@code pg_try_advisory_lock} and sleeps a second between tries, so its wait is no lock wait PostgreSQL can
+ *       see), or another migrator's session is connected to this database (it may hold the lock before our Flyway
+ *       even asks for it, and a deadline can end that wait early): the lock's holders are read.</li>
+ * </ul>
+ * A wait-state check was chosen over "start after a statement ran longer than a threshold": it sees a wait from its
+ * first poll, whatever the lock timeout, and never reads the lock manager for a statement that is merely slow.
  *
  * <p>Best effort: a watch that cannot connect or query names no one; it never fails the migration.
  */
@@ -50,6 +55,9 @@ public final class LockWatch implements AutoCloseable {
                    coalesce(bool_or(state = 'idle' AND query LIKE '%pg\\_try\\_advisory\\_lock%'), false)
                    AND coalesce(bool_and(state <> 'active'
                                          AND state_change < clock_timestamp() - make_interval(secs => ?)), false)
+                   OR EXISTS (SELECT 1 FROM pg_stat_activity o
+                               WHERE o.application_name = ? AND o.datname = current_database()
+                                 AND o.pid <> ALL (?::int[]) AND o.pid <> pg_backend_pid())
                    AS flyway_lock_wait
               FROM pg_stat_activity
              WHERE pid = ANY (?::int[]) AND pid <> pg_backend_pid()
@@ -123,7 +131,9 @@ public final class LockWatch implements AutoCloseable {
             throws SQLException {
         var ours = waiting.getConnection().createArrayOf("int4", connector.backendPids().toArray(Integer[]::new));
         waiting.setDouble(1, FLYWAY_WAIT_QUIET_SECONDS);
-        waiting.setArray(2, ours);
+        waiting.setString(2, DatabaseTarget.APPLICATION_NAME);
+        waiting.setArray(3, ours);
+        waiting.setArray(4, ours);
         boolean lockWait;
         boolean flywayLockWait;
         try (ResultSet row = waiting.executeQuery()) {
