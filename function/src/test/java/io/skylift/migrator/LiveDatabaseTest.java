@@ -184,6 +184,27 @@ class LiveDatabaseTest {
     }
 
     @Test
+    void another_tools_session_holding_flyways_lock_is_named_once_flyway_waits_for_it() throws Exception {
+        fixture.migration("V5__add_nickname.sql", ALTER_CUSTOMERS);
+        // Flyway's key for public.flyway_schema_history, as Flyway's command line run by an operator would take it.
+        long flywayKey = 77431708279161L + "\"public\".\"flyway_schema_history\"".hashCode();
+        try (Connection operator = applicationSession();
+             Statement statement = operator.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + flywayKey + ")");
+            int holder = pid(operator);
+            fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
+            LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(6));
+
+            invoke(fixture.handler(), fixture.cloudFormationEvent("Update", "shop-dev-SchemaMigration"), context);
+
+            String reason = fixture.responseUrl.requests().getLast().json().get("Reason").asText();
+            assertThat(reason).contains("waiting for Flyway's lock, held by pid " + holder)
+                    .contains("application '" + APPLICATION + "'");
+        }
+        assertThat(fixture.database.schemaHistory()).as("nothing recorded for V5").hasSize(5);
+    }
+
+    @Test
     void create_index_concurrently_waits_for_an_open_transaction_on_another_table_without_blocking_the_application()
             throws Exception {
         fixture.database.execute("INSERT INTO customers (email, full_name) SELECT 'c' || g || '@example.com', "
