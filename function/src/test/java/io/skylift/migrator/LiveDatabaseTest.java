@@ -12,6 +12,7 @@ import io.skylift.migrator.testkit.OutputCaptureExtension;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -183,6 +184,27 @@ class LiveDatabaseTest {
     }
 
     @Test
+    void another_tools_session_holding_flyways_lock_is_named_once_flyway_waits_for_it() throws Exception {
+        fixture.migration("V5__add_nickname.sql", ALTER_CUSTOMERS);
+        // Flyway's key for public.flyway_schema_history, as Flyway's command line run by an operator would take it.
+        long flywayKey = 77431708279161L + "\"public\".\"flyway_schema_history\"".hashCode();
+        try (Connection operator = applicationSession();
+             Statement statement = operator.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + flywayKey + ")");
+            int holder = pid(operator);
+            fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
+            LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(6));
+
+            invoke(fixture.handler(), fixture.cloudFormationEvent("Update", "shop-dev-SchemaMigration"), context);
+
+            String reason = fixture.responseUrl.requests().getLast().json().get("Reason").asText();
+            assertThat(reason).contains("waiting for Flyway's lock, held by pid " + holder)
+                    .contains("application '" + APPLICATION + "'");
+        }
+        assertThat(fixture.database.schemaHistory()).as("nothing recorded for V5").hasSize(5);
+    }
+
+    @Test
     void create_index_concurrently_waits_for_an_open_transaction_on_another_table_without_blocking_the_application()
             throws Exception {
         fixture.database.execute("INSERT INTO customers (email, full_name) SELECT 'c' || g || '@example.com', "
@@ -220,6 +242,76 @@ class LiveDatabaseTest {
                 + "'customers_full_name_idx'::regclass")).containsExactly(Map.of("indisvalid", true));
         assertThat(fixture.database.query("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'"))
                 .as("the admin session is untouched").isNotEmpty();
+    }
+
+    @Test
+    void in_a_non_transactional_migration_only_the_concurrently_statement_waits_past_the_lock_timeout()
+            throws Exception {
+        fixture.migration("V5__index_then_alter.sql", """
+                CREATE INDEX CONCURRENTLY customers_full_name_idx ON customers (full_name);
+                SELECT pg_sleep(3);
+                ALTER TABLE order_statuses ADD COLUMN note text;
+                """);
+        fixture.migration("V5__index_then_alter.sql.conf", "executeInTransaction=false\n");
+        try (Connection application = applicationSession();
+             ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<Throwable> migration = pool.submit(() -> org.assertj.core.api.Assertions.catchThrowable(() ->
+                    invoke(fixture.handler(), "{}", LambdaContext.withTimeLeft(Duration.ofSeconds(60)))));
+            // Once the index is built, the application takes a lock on the table the next statement alters.
+            await(() -> !fixture.database.query("SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                    + "'skylift-migrator' AND state = 'active' AND query LIKE 'SELECT pg_sleep(3)%'").isEmpty(),
+                    Duration.ofSeconds(30));
+            application.setAutoCommit(false);
+            try (Statement statement = application.createStatement()) {
+                statement.execute("LOCK TABLE order_statuses IN ACCESS SHARE MODE");
+            }
+            int holder = pid(application);
+
+            Throwable failure = migration.get(20, TimeUnit.SECONDS);
+
+            assertThat(failure).as("the ALTER gave up after the lock timeout instead of queueing the application")
+                    .isInstanceOf(InvocationFailedException.class)
+                    .hasMessageStartingWith("[MIGRATION_LOCK_TIMEOUT] Migration V5 (V5__index_then_alter.sql) waited "
+                            + "longer than the lock timeout (1000 ms")
+                    .hasMessageContaining("pid " + holder)
+                    .hasMessageContaining("ran outside a transaction");
+            application.rollback();
+        }
+        assertThat(fixture.database.query("SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                + "'customers_full_name_idx'::regclass")).as("the concurrent build ran with its lock wait lifted")
+                .containsExactly(Map.of("indisvalid", true));
+        assertThat(fixture.database.query("SELECT 1 FROM information_schema.columns WHERE table_name = "
+                + "'order_statuses' AND column_name = 'note'")).isEmpty();
+    }
+
+    @Test
+    void a_migration_that_waits_for_no_lock_never_reads_the_lock_manager() throws Exception {
+        fixture.migration("V5__backfill.sql", "SELECT pg_sleep(2);");
+        boolean watched = false;
+        List<String> lockQueries = new ArrayList<>();
+        try (Connection admin = fixture.database.adminConnection();
+             PreparedStatement sessions = admin.prepareStatement("SELECT query FROM pg_stat_activity WHERE "
+                     + "application_name = 'skylift-migrator' AND query LIKE '%pg_stat_activity%'");
+             ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<JsonNode> migration = pool.submit(() -> invokeJson(fixture.handler(), "{}"));
+            // The query column keeps a session's last statement while it is idle: the watch's session shows what it
+            // asked last, between its samples too.
+            while (!migration.isDone()) {
+                try (ResultSet rows = sessions.executeQuery()) {
+                    while (rows.next()) {
+                        watched = true;
+                        String query = rows.getString(1);
+                        if (query.contains("pg_blocking_pids") || query.contains("pg_locks")) {
+                            lockQueries.add(query);
+                        }
+                    }
+                }
+                Thread.sleep(10);
+            }
+            assertThat(migration.get().get("schemaVersion").asText()).isEqualTo("5");
+        }
+        assertThat(watched).as("the lock watch ran during the migration").isTrue();
+        assertThat(lockQueries).as("no pg_blocking_pids or pg_locks query while nothing waited for a lock").isEmpty();
     }
 
     @Test

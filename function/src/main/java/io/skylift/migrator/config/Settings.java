@@ -15,6 +15,11 @@ import io.skylift.migrator.failure.ConfigurationException;
  *
  * @param secretId         {@code DB_SECRET_ARN}: ARN or name of the RDS-form master secret; null only when
  *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs)
+ * @param dbHost           {@code DB_HOST}: the database's endpoint, winning over the secret's {@code host}; null
+ *                         when unset. With {@code DB_PORT} and {@code DB_NAME} set too, the secret needs only
+ *                         {@code username} and {@code password} (all an RDS-managed master secret holds)
+ * @param dbPort           {@code DB_PORT} (1-65535), winning over the secret's {@code port}; null when unset
+ * @param dbName           {@code DB_NAME}, winning over the secret's {@code dbname}; null when unset
  * @param sslMode          {@code DB_SSL_MODE}, default {@code verify-full}: PostgreSQL JDBC {@code sslmode}; the server's
  *                         certificate must chain to {@code sslRootCert} and name the host connected to
  * @param sslRootCert      {@code DB_SSL_ROOT_CERT}, default {@code $LAMBDA_TASK_ROOT/}{@value #RDS_CA_BUNDLE} (the Amazon
@@ -41,6 +46,9 @@ import io.skylift.migrator.failure.ConfigurationException;
  */
 public record Settings(
         String secretId,
+        String dbHost,
+        Integer dbPort,
+        String dbName,
         String sslMode,
         String sslRootCert,
         Duration connectTimeout,
@@ -63,6 +71,9 @@ public record Settings(
     public static final String DEPLOY_ID_VARIABLE = "SKYLIFT_DEPLOY_ID";
     /** The commands this function accepts, comma-separated; unset: every command. See {@link AllowedCommands}. */
     public static final String COMMANDS_VARIABLE = "SKYLIFT_COMMANDS";
+    public static final String HOST_VARIABLE = "DB_HOST";
+    public static final String PORT_VARIABLE = "DB_PORT";
+    public static final String NAME_VARIABLE = "DB_NAME";
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
@@ -131,6 +142,19 @@ public record Settings(
             throw new ConfigurationException(SECRET_VARIABLE + " is not set: set it to the ARN of the database's "
                     + "Secrets Manager secret (RDS JSON form: username, password, host, port, dbname)");
         }
+        if (flyway.get("FLYWAY_URL") != null) {
+            ConnectionUrl.refuseTlsParameters(flyway.get("FLYWAY_URL"), "FLYWAY_URL");
+        }
+        String dbHost = blankToNull(env.get(HOST_VARIABLE));
+        if (dbHost != null) {
+            ConnectionUrl.checkHost(dbHost, HOST_VARIABLE);
+        }
+        String dbName = blankToNull(env.get(NAME_VARIABLE));
+        if (dbName != null) {
+            ConnectionUrl.checkDatabaseName(dbName, NAME_VARIABLE);
+        }
+        Integer dbPort = blankToNull(env.get(PORT_VARIABLE)) == null ? null
+                : (int) whole(env, PORT_VARIABLE, 0, 1, 65_535);
         String sslMode = env.getOrDefault(SSL_MODE_VARIABLE, DEFAULT_SSL_MODE).trim().toLowerCase(Locale.ROOT);
         if (!SSL_MODES.contains(sslMode)) {
             throw new ConfigurationException(SSL_MODE_VARIABLE + " is '" + sslMode + "': use one of "
@@ -149,6 +173,9 @@ public record Settings(
         }
         return new Settings(
                 secretId,
+                dbHost,
+                dbPort,
+                dbName,
                 sslMode,
                 sslRootCert,
                 Duration.ofSeconds(positive(env, "DB_CONNECT_TIMEOUT_SECONDS", 10)),
@@ -173,7 +200,8 @@ public record Settings(
         Map<String, String> flyway = new TreeMap<>();
         flywayEnvironment.forEach((name, value) -> flyway.put(name, mayHoldSecret(name) ? MASKED
                 : URL_PASSWORD.matcher(value).replaceAll("$1" + MASKED)));
-        return "Settings[secretId=" + secretId + ", sslMode=" + sslMode + ", sslRootCert=" + sslRootCert
+        return "Settings[secretId=" + secretId + ", dbHost=" + dbHost + ", dbPort=" + dbPort + ", dbName=" + dbName
+                + ", sslMode=" + sslMode + ", sslRootCert=" + sslRootCert
                 + ", connectTimeout=" + connectTimeout + ", deadlineMargin=" + deadlineMargin + ", secretCacheTtl="
                 + secretCacheTtl + ", defaultLocation=" + defaultLocation + ", placeholderSecrets=" + placeholderSecrets
                 + ", flywayEnvironment=" + flyway + ", functionName=" + functionName + "]";

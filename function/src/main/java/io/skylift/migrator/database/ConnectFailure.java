@@ -98,7 +98,7 @@ public record ConnectFailure(Kind kind, String detail, String state) {
                     + "after a rotation the secret is read again once");
             case UNKNOWN_HOST -> new DatabaseUnavailableException(ErrorCode.DATABASE_UNKNOWN_HOST, "The database host of "
                     + where + " is unknown (" + detail.replaceAll("\\.+$", "") + "): check the secret's 'host' (or "
-                    + "FLYWAY_URL) and that the function's VPC resolves it (DNS hostnames and resolution enabled)");
+                    + "DB_HOST, FLYWAY_URL) and that the function's VPC resolves it (DNS hostnames and resolution enabled)");
             case TLS -> new DatabaseUnavailableException(ErrorCode.DATABASE_TLS, "TLS to the database " + where
                     + " failed: " + detail.replaceAll("\\.+$", "") + ". DB_SSL_MODE is " + target.sslMode()
                     + (target.sslRootCert() == null ? "" : " and DB_SSL_ROOT_CERT is " + target.sslRootCert())

@@ -1,8 +1,13 @@
 package io.skylift.migrator.database;
 
+import io.skylift.migrator.config.ConnectionUrl;
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.failure.ConfigurationException;
+import io.skylift.migrator.failure.SecretReadException;
 import io.skylift.migrator.secrets.DatabaseSecret;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -26,16 +31,22 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
     }
 
     /**
-     * The database of the secret, unless {@code FLYWAY_URL} (and {@code FLYWAY_USER}/{@code FLYWAY_PASSWORD})
-     * name another: Flyway's own variables win, as operators expect.
+     * The database of {@code DB_HOST}/{@code DB_PORT}/{@code DB_NAME}, each winning over the secret's field, unless
+     * {@code FLYWAY_URL} (and {@code FLYWAY_USER}/{@code FLYWAY_PASSWORD}) name another: Flyway's own variables win,
+     * as operators expect. TLS always comes from {@code DB_SSL_MODE}/{@code DB_SSL_ROOT_CERT}: {@link Settings}
+     * refused a {@code FLYWAY_URL}, {@code DB_HOST} or {@code DB_NAME} carrying TLS parameters, and the secret's
+     * fields are held to the same rule here.
      *
      * @param secret null when the settings give the database without a secret
+     * @throws SecretReadException    when neither the secret nor the variable gives the host, port or database
+     *                                name, naming each missing field and its variable (never a value)
+     * @throws ConfigurationException when the secret's host or database name carries URL parameters
      */
     public static DatabaseTarget of(Settings settings, DatabaseSecret secret) {
         var flyway = settings.flywayEnvironment();
         String url = flyway.get("FLYWAY_URL");
         if (url == null) {
-            url = "jdbc:postgresql://" + hostForUrl(secret.host()) + ":" + secret.port() + "/" + secret.dbname();
+            url = urlOf(settings, secret);
         }
         String user = flyway.getOrDefault("FLYWAY_USER", secret == null ? null : secret.username());
         String password = flyway.getOrDefault("FLYWAY_PASSWORD", secret == null ? null : secret.password());
@@ -43,9 +54,32 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
                 settings.lockTimeout());
     }
 
-    private static String hostForUrl(String host) {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    private static String urlOf(Settings settings, DatabaseSecret secret) {
+        String host = settings.dbHost() != null ? settings.dbHost() : secret == null ? null : secret.host();
+        Integer port = settings.dbPort() != null ? settings.dbPort() : secret == null ? null : secret.port();
+        String dbname = settings.dbName() != null ? settings.dbName() : secret == null ? null : secret.dbname();
+        List<String> missing = new ArrayList<>();
+        if (host == null) {
+            missing.add("'host' (or " + Settings.HOST_VARIABLE + ")");
+        }
+        if (port == null) {
+            missing.add("'port' (or " + Settings.PORT_VARIABLE + ")");
+        }
+        if (dbname == null) {
+            missing.add("'dbname' (or " + Settings.NAME_VARIABLE + ")");
+        }
+        if (!missing.isEmpty()) {
+            throw new SecretReadException("Secret '" + settings.secretId() + "' lacks " + String.join(", ", missing)
+                    + ": add the key(s) to the secret, or set the variable(s) to the database's endpoint (an "
+                    + "RDS-managed master secret holds only username and password)");
+        }
+        String ofSecret = " of secret '" + settings.secretId() + "'";
+        return ConnectionUrl.build(host, settings.dbHost() != null ? Settings.HOST_VARIABLE : "The 'host'" + ofSecret,
+                port, dbname, settings.dbName() != null ? Settings.NAME_VARIABLE : "The 'dbname'" + ofSecret);
     }
+
+    /** The {@code application_name} of every session the function opens, as operators see it in pg_stat_activity. */
+    public static final String APPLICATION_NAME = "skylift-migrator";
 
     /**
      * How long a cancel request may take (pgjdbc sends it over a connection of its own, default 10 s): on a
@@ -75,7 +109,7 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("cancelSignalTimeout", Integer.toString(CANCEL_TIMEOUT_SECONDS));
-        props.setProperty("ApplicationName", "skylift-migrator");
+        props.setProperty("ApplicationName", APPLICATION_NAME);
         props.setProperty("tcpKeepAlive", "true");
         // Set at connection start-up, so every session (Flyway's included) has it from its first statement on.
         props.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());

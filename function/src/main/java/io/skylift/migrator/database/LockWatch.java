@@ -15,7 +15,24 @@ import org.slf4j.LoggerFactory;
  * Watches, from a session of its own, who holds what this invocation's sessions wait for: the sessions that block
  * a migration's statement ({@code pg_blocking_pids}) and the sessions that hold Flyway's advisory lock. A lock wait
  * that ends in a timeout leaves no trace in PostgreSQL, so the holders are sampled while the wait lasts, to be
- * named when the migration gives up. Reads only {@code pg_stat_activity} and {@code pg_locks}, never query text.
+ * named when the migration gives up. Reads only {@code pg_stat_activity} and {@code pg_locks}, never query text of
+ * other sessions.
+ *
+ * <p>Only while one of ours waits. {@code pg_blocking_pids} and {@code pg_locks} take every partition lock of
+ * PostgreSQL's lock manager, which every session of a busy writer needs too; polled every 250 ms for a whole run they
+ * would cost the application something on every deploy, almost always for nothing. So each poll first asks
+ * {@code pg_stat_activity} alone (the backend status array, no lock-manager access) whether one of our sessions
+ * waits:
+ * <ul>
+ *   <li>on a heavyweight lock ({@code wait_event_type = 'Lock'}: a DDL statement behind the application): the
+ *       blockers are read;</li>
+ *   <li>for Flyway's advisory lock: idle after asking for it, with none of ours busy for 100 ms (Flyway polls
+ *       {@code pg_try_advisory_lock} and sleeps a second between tries, so its wait is no lock wait PostgreSQL can
+ *       see), or another migrator's session is connected to this database (it may hold the lock before our Flyway
+ *       even asks for it, and a deadline can end that wait early): the lock's holders are read.</li>
+ * </ul>
+ * A wait-state check was chosen over "start after a statement ran longer than a threshold": it sees a wait from its
+ * first poll, whatever the lock timeout, and never reads the lock manager for a statement that is merely slow.
  *
  * <p>Best effort: a watch that cannot connect or query names no one; it never fails the migration.
  */
@@ -26,15 +43,35 @@ public final class LockWatch implements AutoCloseable {
      * table's name, an int: every key of that range is Flyway's.
      */
     private static final long FLYWAY_LOCK_BASE = 0x466C79776179L;
-    private static final String QUERY = """
-            SELECT 'blocker' AS kind, a.pid, a.usename, a.application_name, a.state,
+    /**
+     * How long all of ours must have been quiet, with Flyway's lock asked for last, to count as waiting for it: longer
+     * than the gap between two statements of a migration (while Flyway holds its lock), far shorter than Flyway's
+     * one-second pause between tries, so a wait is seen at once, even by an invocation with seconds left.
+     */
+    private static final double FLYWAY_WAIT_QUIET_SECONDS = 0.1;
+    /** Cheap: {@code pg_stat_activity} only. Our own sessions' last statements are Flyway's, not the application's. */
+    private static final String WAITING = """
+            SELECT coalesce(bool_or(wait_event_type = 'Lock'), false) AS lock_wait,
+                   coalesce(bool_or(state = 'idle' AND query LIKE '%pg\\_try\\_advisory\\_lock%'), false)
+                   AND coalesce(bool_and(state <> 'active'
+                                         AND state_change < clock_timestamp() - make_interval(secs => ?)), false)
+                   OR EXISTS (SELECT 1 FROM pg_stat_activity o
+                               WHERE o.application_name = ? AND o.datname = current_database()
+                                 AND o.pid <> ALL (?::int[]) AND o.pid <> pg_backend_pid())
+                   AS flyway_lock_wait
+              FROM pg_stat_activity
+             WHERE pid = ANY (?::int[]) AND pid <> pg_backend_pid()
+            """;
+    private static final String BLOCKERS = """
+            SELECT a.pid, a.usename, a.application_name, a.state,
                    EXTRACT(EPOCH FROM clock_timestamp() - a.xact_start) AS age
               FROM pg_stat_activity a
              WHERE a.pid IN (SELECT unnest(pg_blocking_pids(w)) FROM unnest(?::int[]) AS w)
                AND a.pid <> ALL (?::int[])
-            UNION ALL
-            SELECT 'flyway-lock', a.pid, a.usename, a.application_name, a.state,
-                   EXTRACT(EPOCH FROM clock_timestamp() - a.xact_start)
+            """;
+    private static final String FLYWAY_LOCK_HOLDERS = """
+            SELECT a.pid, a.usename, a.application_name, a.state,
+                   EXTRACT(EPOCH FROM clock_timestamp() - a.xact_start) AS age
               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -55,7 +92,7 @@ public final class LockWatch implements AutoCloseable {
         this.thread = Thread.ofVirtual().name("skylift-lock-watch").unstarted(this::run);
     }
 
-    /** Starts watching the sessions {@code connector} opens, sampling every {@code interval}. */
+    /** Starts watching the sessions {@code connector} opens, checking every {@code interval} whether one waits. */
     public static LockWatch start(DatabaseConnector connector, Duration interval) {
         LockWatch watch = new LockWatch(connector, interval);
         watch.thread.start();
@@ -67,16 +104,18 @@ public final class LockWatch implements AutoCloseable {
         return blockers;
     }
 
-    /** The other sessions holding Flyway's lock at the last sample. */
+    /** The other sessions holding Flyway's lock at the last check, if this invocation was waiting for it then. */
     public List<BlockingSession> flywayLockHolders() {
         return flywayLockHolders;
     }
 
     private void run() {
         try (Connection connection = connector.connect();
-             PreparedStatement statement = connection.prepareStatement(QUERY)) {
+             PreparedStatement waiting = connection.prepareStatement(WAITING);
+             PreparedStatement blocking = connection.prepareStatement(BLOCKERS);
+             PreparedStatement holding = connection.prepareStatement(FLYWAY_LOCK_HOLDERS)) {
             while (!stopped) {
-                sample(statement);
+                sample(waiting, blocking, holding);
                 Thread.sleep(interval);
             }
         } catch (InterruptedException e) {
@@ -88,29 +127,49 @@ public final class LockWatch implements AutoCloseable {
         }
     }
 
-    private void sample(PreparedStatement statement) throws SQLException {
-        Integer[] ours = connector.backendPids().toArray(Integer[]::new);
-        var array = statement.getConnection().createArrayOf("int4", ours);
-        statement.setArray(1, array);
-        statement.setArray(2, array);
-        statement.setLong(3, FLYWAY_LOCK_BASE + Integer.MIN_VALUE);
-        statement.setLong(4, FLYWAY_LOCK_BASE + Integer.MAX_VALUE);
-        statement.setArray(5, array);
-        List<BlockingSession> blocking = new ArrayList<>();
-        List<BlockingSession> holding = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
+    private void sample(PreparedStatement waiting, PreparedStatement blocking, PreparedStatement holding)
+            throws SQLException {
+        var ours = waiting.getConnection().createArrayOf("int4", connector.backendPids().toArray(Integer[]::new));
+        waiting.setDouble(1, FLYWAY_WAIT_QUIET_SECONDS);
+        waiting.setString(2, DatabaseTarget.APPLICATION_NAME);
+        waiting.setArray(3, ours);
+        waiting.setArray(4, ours);
+        boolean lockWait;
+        boolean flywayLockWait;
+        try (ResultSet row = waiting.executeQuery()) {
+            row.next();
+            lockWait = row.getBoolean("lock_wait");
+            flywayLockWait = row.getBoolean("flyway_lock_wait");
+        }
+        if (lockWait) {
+            blocking.setArray(1, ours);
+            blocking.setArray(2, ours);
+            List<BlockingSession> found = sessions(blocking);
+            if (!found.isEmpty()) {
+                blockers = found;
+            }
+        }
+        if (flywayLockWait) {
+            holding.setLong(1, FLYWAY_LOCK_BASE + Integer.MIN_VALUE);
+            holding.setLong(2, FLYWAY_LOCK_BASE + Integer.MAX_VALUE);
+            holding.setArray(3, ours);
+            flywayLockHolders = sessions(holding);
+        } else {
+            flywayLockHolders = List.of();
+        }
+    }
+
+    private static List<BlockingSession> sessions(PreparedStatement query) throws SQLException {
+        List<BlockingSession> sessions = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 double age = rows.getDouble("age");
                 Duration transactionAge = rows.wasNull() ? null : Duration.ofMillis((long) (age * 1000));
-                BlockingSession session = new BlockingSession(rows.getInt("pid"), rows.getString("usename"),
-                        rows.getString("application_name"), rows.getString("state"), transactionAge);
-                ("blocker".equals(rows.getString("kind")) ? blocking : holding).add(session);
+                sessions.add(new BlockingSession(rows.getInt("pid"), rows.getString("usename"),
+                        rows.getString("application_name"), rows.getString("state"), transactionAge));
             }
         }
-        if (!blocking.isEmpty()) {
-            blockers = List.copyOf(blocking);
-        }
-        flywayLockHolders = List.copyOf(holding);
+        return List.copyOf(sessions);
     }
 
     /** Stops sampling; the last samples stay readable. The watch's own session closes with it. */

@@ -46,14 +46,16 @@ final class TlsFailure {
         String setting = " (DB_SSL_MODE is " + target.sslMode()
                 + (target.sslRootCert() == null ? "" : ", DB_SSL_ROOT_CERT is " + target.sslRootCert()) + ")";
         if (REJECTED_STATE.equals(state) && target.requiresTls()) {
-            return Optional.of(where + " does not offer TLS" + setting + ": check that the secret's host is the "
-                    + "Aurora cluster's endpoint (Aurora always offers TLS) and that nothing else answers on that "
+            return Optional.of(where + " does not offer TLS" + setting + ": check that the host (DB_HOST or the secret's "
+                    + "'host') is the Aurora cluster's endpoint (Aurora always offers TLS) and that nothing else answers on that "
                     + "address; for a local database without TLS set DB_SSL_MODE=disable");
         }
         if (String.valueOf(e.getMessage()).contains(HOSTNAME_VERIFIER)) {
+            // No advice to check only the CA: with Amazon RDS's bundle that trusts the certificate of any RDS
+            // endpoint, so the host name is the check that says this is our database.
             return Optional.of(where + " presented a certificate that does not name the host '" + target.host() + "'"
-                    + setting + ": connect with the cluster's endpoint name as the secret holds it (not an IP "
-                    + "address or another DNS name), or set DB_SSL_MODE=verify-ca to check only the CA");
+                    + setting + ": connect with the cluster's endpoint name as RDS gives it (DB_HOST or the secret's "
+                    + "'host'; not an IP address, a CNAME of your own or a tunnel's address)");
         }
         if (hasCause(e, CertPathBuilderException.class) || hasCause(e, CertPathValidatorException.class)) {
             return Optional.of(where + " presented a certificate that the CA bundle does not trust" + setting

@@ -3,6 +3,7 @@ package io.skylift.migrator.migration;
 import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.failure.MigrationFailedException;
+import io.skylift.migrator.failure.MigratorException;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.plan.MigrationFolders;
@@ -115,12 +116,17 @@ public final class MigrationRunner {
                 case PLAN -> Planner.plan(flyway, providedFolder == null ? lintFolders : List.of(providedFolder));
                 case LINT -> throw new IllegalArgumentException("lint needs no database: the Migrator answers it");
             };
-        } catch (MigrationFailedException e) {
+        } catch (MigratorException e) {
             throw e;
-        } catch (FlywayValidateException e) {
-            throw validationFailure(flyway, e, describer);
         } catch (RuntimeException e) {
-            throw describer.describe(e);
+            // The function's own failures raised inside Flyway (its connections come from our data source: an
+            // unreachable database, refused credentials, TLS) keep their code and message, whatever wraps them.
+            Optional<MigratorException> ours = ownFailure(e);
+            if (ours.isPresent()) {
+                throw ours.get();
+            }
+            throw e instanceof FlywayValidateException validate ? validationFailure(flyway, validate, describer)
+                    : describer.describe(e);
         }
         return report.withDuration((System.nanoTime() - start) / 1_000_000);
     }
@@ -145,7 +151,7 @@ public final class MigrationRunner {
         } else {
             List<Callback> callbacks = new ArrayList<>(Arrays.asList(config.getCallbacks()));
             callbacks.add(progress);
-            callbacks.add(new NonTransactionalLockWait());
+            callbacks.add(new ConcurrentlyLockWait());
             config.callbacks(callbacks.toArray(Callback[]::new));
         }
         if (request.target() != null) {
@@ -251,6 +257,16 @@ public final class MigrationRunner {
             return new MigrationReport(Command.MIGRATE.wireName(), true, version, initial, applied.size(), applied,
                     pending, result.warnings == null ? List.of() : result.warnings, 0);
         }
+    }
+
+    /** The function's own failure in {@code e}'s cause chain, if it holds one. */
+    private static Optional<MigratorException> ownFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MigratorException ours) {
+                return Optional.of(ours);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String currentVersion(Flyway flyway, String fallback) {

@@ -12,15 +12,20 @@ import java.util.Objects;
  * The database's master secret in the RDS JSON form. {@link #toString()} masks the password, so the record can
  * be logged or appear in an assertion message without leaking it.
  *
+ * <p>Only the credentials are required: an RDS-managed master secret holds nothing else, and {@code DB_HOST},
+ * {@code DB_PORT} and {@code DB_NAME} then give the endpoint ({@code DatabaseTarget} names whatever is missing).
+ *
+ * @param host   null when the secret has none
+ * @param port   null when the secret has none
+ * @param dbname null when the secret has none
  * @param engine optional, e.g. {@code postgres}; null when the secret has none
  */
-public record DatabaseSecret(String username, String password, String host, int port, String dbname, String engine) {
+public record DatabaseSecret(String username, String password, String host, Integer port, String dbname,
+                             String engine) {
 
     public DatabaseSecret {
         Objects.requireNonNull(username, "username must not be null");
         Objects.requireNonNull(password, "password must not be null");
-        Objects.requireNonNull(host, "host must not be null");
-        Objects.requireNonNull(dbname, "dbname must not be null");
     }
 
     /**
@@ -42,25 +47,37 @@ public record DatabaseSecret(String username, String password, String host, int 
                     + "form {\"username\",\"password\",\"host\",\"port\",\"dbname\"}");
         }
         List<String> missing = new ArrayList<>();
-        for (String key : List.of("username", "password", "host", "port", "dbname")) {
-            Object node = json.get(key);
-            if (node == null || JsonReader.text(node).isBlank()) {
+        for (String key : List.of("username", "password")) {
+            if (present(json, key) == null) {
                 missing.add(key);
             }
         }
         if (!missing.isEmpty()) {
             throw new SecretReadException("Secret '" + secretId + "' lacks the key(s) " + String.join(", ", missing)
-                    + ": the RDS form needs username, password, host, port and dbname");
+                    + ": the RDS form needs username and password (and host, port and dbname unless DB_HOST, "
+                    + "DB_PORT and DB_NAME give them)");
         }
-        int port;
-        try {
-            port = Integer.parseInt(JsonReader.text(json.get("port")).trim());
-        } catch (NumberFormatException e) {
-            throw new SecretReadException("Secret '" + secretId + "' has a 'port' that is not a number");
+        Integer port = null;
+        String portText = present(json, "port");
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText.trim());
+            } catch (NumberFormatException e) {
+                throw new SecretReadException("Secret '" + secretId + "' has a 'port' that is not a number");
+            }
         }
-        return new DatabaseSecret(JsonReader.text(json.get("username")), JsonReader.text(json.get("password")),
-                JsonReader.text(json.get("host")), port, JsonReader.text(json.get("dbname")),
-                JsonReader.text(json.get("engine")));
+        return new DatabaseSecret(present(json, "username"), present(json, "password"), trimmed(present(json, "host")),
+                port, present(json, "dbname"), present(json, "engine"));
+    }
+
+    /** The key's text, null when absent or blank. */
+    private static String present(Map<?, ?> json, String key) {
+        Object node = json.get(key);
+        return node == null || JsonReader.text(node).isBlank() ? null : JsonReader.text(node);
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? null : value.strip();
     }
 
     @Override

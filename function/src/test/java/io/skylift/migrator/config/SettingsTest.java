@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
     private static final String ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
@@ -87,13 +89,13 @@ class SettingsTest {
     @Test
     void to_string_never_prints_a_password_or_placeholder_value() {
         Settings settings = Settings.fromEnvironment(Map.of("FLYWAY_URL",
-                "jdbc:postgresql://db:5432/shop?user=shop&password=url-Pa55word&ssl=true", "FLYWAY_USER", "shop",
+                "jdbc:postgresql://db:5432/shop?user=shop&password=url-Pa55word&ApplicationName=shop", "FLYWAY_USER", "shop",
                 "FLYWAY_PASSWORD", "flyway-Pa55word", "FLYWAY_PLACEHOLDERS_API_KEY", "placeholder-Secret",
                 "FLYWAY_LOCATIONS", "filesystem:/sql"));
         String text = settings.toString();
         assertThat(text).doesNotContain("flyway-Pa55word").doesNotContain("url-Pa55word")
                 .doesNotContain("placeholder-Secret")
-                .contains("FLYWAY_PASSWORD=<masked>", "FLYWAY_PLACEHOLDERS_API_KEY=<masked>", "password=<masked>&ssl=true",
+                .contains("FLYWAY_PASSWORD=<masked>", "FLYWAY_PLACEHOLDERS_API_KEY=<masked>", "password=<masked>&ApplicationName=shop",
                         "FLYWAY_LOCATIONS=filesystem:/sql", "FLYWAY_USER=shop", "sslMode=verify-full");
     }
 
@@ -152,5 +154,59 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
                 "PLACEHOLDER_SECRET_APP_PASSWORD", "#password")))
                 .hasMessageContaining("PLACEHOLDER_SECRET_APP_PASSWORD must name");
+    }
+
+    @Test
+    void the_databases_endpoint_is_read_from_db_host_db_port_and_db_name() {
+        Settings settings = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_HOST", " db.cluster-x.eu-west-1.rds.amazonaws.com ", "DB_PORT", "5432", "DB_NAME", "shop"));
+        assertThat(settings.dbHost()).isEqualTo("db.cluster-x.eu-west-1.rds.amazonaws.com");
+        assertThat(settings.dbPort()).isEqualTo(5432);
+        assertThat(settings.dbName()).isEqualTo("shop");
+        Settings unset = Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t"));
+        assertThat(unset.dbHost()).as("the secret's fields then").isNull();
+        assertThat(unset.dbPort()).isNull();
+        assertThat(unset.dbName()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536", "5432x", "-1"})
+    void db_port_must_be_a_port_number(String port) {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_PORT", port))).isInstanceOf(ConfigurationException.class)
+                .hasMessage("DB_PORT is '" + port + "': it must be a whole number from 1 to 65535");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sslmode=disable", "sslfactory=org.postgresql.ssl.NonValidatingFactory",
+            "sslrootcert=/tmp/other.pem", "ssl=true", "sslcert=/c.pem", "sslkey=/k.pem", "sslpassword=p",
+            "sslhostnameverifier=x.Any", "sslNegotiation=direct", "socketFactory=x.Plain", "gssencmode=require",
+            "service=other"})
+    void a_flyway_url_carrying_a_tls_parameter_is_refused_naming_it(String parameter) {
+        String name = parameter.substring(0, parameter.indexOf('='));
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("LAMBDA_TASK_ROOT", "/t", "FLYWAY_USER", "u",
+                "FLYWAY_URL", "jdbc:postgresql://db.example:5432/shop?ApplicationName=x&" + parameter
+                        + "&password=hunter2")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("FLYWAY_URL carries the TLS parameter " + name + ":")
+                .hasMessageContaining("use DB_SSL_MODE and DB_SSL_ROOT_CERT instead")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain(parameter));
+    }
+
+    @Test
+    void a_flyway_url_without_tls_parameters_is_accepted() {
+        assertThat(Settings.fromEnvironment(Map.of("LAMBDA_TASK_ROOT", "/t", "FLYWAY_USER", "u",
+                "FLYWAY_URL", "jdbc:postgresql://db.example:5432/shop?ApplicationName=x")).flywayEnvironment())
+                .containsEntry("FLYWAY_URL", "jdbc:postgresql://db.example:5432/shop?ApplicationName=x");
+    }
+
+    @Test
+    void db_host_and_db_name_carrying_a_tls_parameter_are_refused_naming_it() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_NAME", "shop?sslmode=disable"))).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DB_NAME carries the TLS parameter sslmode:");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t",
+                "DB_HOST", "db.example/shop?sslfactory=x.Trusting"))).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DB_HOST carries the TLS parameter sslfactory:");
     }
 }

@@ -26,8 +26,9 @@ class LocalMigrateTest {
 
     @Test
     void applies_the_repository_migrations_to_a_given_database_and_prints_the_history(TestDatabase database) {
-        String output = run(Map.of("PGPASSWORD", database.password(), "FLYWAY_PLACEHOLDERS_APP_PASSWORD", "local-pw"),
-                "--url", database.jdbcUrl(), "--user", database.username());
+        String output = run(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", database.caCertificate().toString(),
+                "PGPASSWORD", database.password(), "FLYWAY_PLACEHOLDERS_APP_PASSWORD", "local-pw"),
+                "--url", database.baseJdbcUrl(), "--user", database.username());
         assertThat(output).startsWith("0\n").contains("migrate: success, schema version 4, 5 migration(s) applied");
         assertThat(output).containsPattern("\\| Version +\\| Description +\\| Type +\\| State +\\| Installed on +\\| Time \\(ms\\) \\|");
         assertThat(output).containsPattern("\\| 3 +\\| create orders +\\| SQL +\\| Success +\\| \\d{4}-\\d\\d-\\d\\d ");
@@ -45,8 +46,9 @@ class LocalMigrateTest {
     void a_failing_migration_gives_a_non_zero_status_and_names_it(TestDatabase database, @TempDir Path dir)
             throws IOException {
         Files.writeString(dir.resolve("V1__broken.sql"), "CREATE TABLE broken (id int;");
-        String output = run(Map.of("PGPASSWORD", database.password()),
-                "--url", database.jdbcUrl(), "--user", database.username(), "--locations", "filesystem:" + dir);
+        String output = run(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", database.caCertificate().toString(),
+                "PGPASSWORD", database.password()),
+                "--url", database.baseJdbcUrl(), "--user", database.username(), "--locations", "filesystem:" + dir);
         assertThat(output).startsWith("1\n").contains("migrate FAILED: Migration V1 (V1__broken.sql) failed");
     }
 
@@ -69,7 +71,8 @@ class LocalMigrateTest {
             throws IOException {
         Files.writeString(dir.resolve("V1__create.sql"), "CREATE TABLE orders (id int);");
         Files.writeString(dir.resolve("V2__index.sql"), "-- later\nCREATE INDEX orders_id ON orders (id);");
-        String output = run(Map.of("PGPASSWORD", database.password()), "--url", database.jdbcUrl(),
+        String output = run(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", database.caCertificate().toString(),
+                "PGPASSWORD", database.password()), "--url", database.baseJdbcUrl(),
                 "--user", database.username(), "--locations", "filesystem:" + dir, "--command", "plan");
         assertThat(output).startsWith("0\n").contains("Schema version now: none", "Pending (2):",
                 "  1  V1__create.sql  checksum ", "Findings (1):",

@@ -44,7 +44,8 @@ class UpToDateCheckTest {
     @BeforeEach
     void setUp(TestDatabase database) throws IOException {
         this.database = database;
-        environment.put("FLYWAY_URL", database.jdbcUrl());
+        environment.put("FLYWAY_URL", database.baseJdbcUrl());
+        environment.put("DB_SSL_ROOT_CERT", database.caCertificate().toString());
         environment.put("FLYWAY_USER", database.username());
         environment.put("FLYWAY_PASSWORD", database.password());
         environment.put("FLYWAY_LOCATIONS", "filesystem:" + location);

@@ -25,12 +25,28 @@ class DatabaseSecretTest {
     }
 
     @Test
-    void missing_keys_are_named_with_the_secret_but_no_value() {
-        assertThatThrownBy(() -> DatabaseSecret.parse("arn:db", "{\"username\":\"master\",\"password\":\""
-                + PASSWORD + "\",\"port\":\"5432\"}"))
+    void an_rds_managed_master_secret_holding_only_username_and_password_parses() {
+        DatabaseSecret secret = DatabaseSecret.parse("rds!cluster-1", """
+                {"username":"postgres","password":"%s"}""".formatted(PASSWORD));
+        assertThat(secret).isEqualTo(new DatabaseSecret("postgres", PASSWORD, null, null, null, null));
+    }
+
+    @Test
+    void missing_credentials_are_named_with_the_secret_but_no_value() {
+        assertThatThrownBy(() -> DatabaseSecret.parse("arn:db", "{\"password\":\"" + PASSWORD
+                + "\",\"host\":\"h\",\"port\":\"5432\"}"))
                 .isInstanceOf(SecretReadException.class)
                 .hasMessageContaining("arn:db")
-                .hasMessageContaining("host, dbname")
+                .hasMessageContaining("lacks the key(s) username")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
+    }
+
+    @Test
+    void a_port_that_is_not_a_number_is_named() {
+        assertThatThrownBy(() -> DatabaseSecret.parse("arn:db", "{\"username\":\"u\",\"password\":\"" + PASSWORD
+                + "\",\"port\":\"five\"}"))
+                .isInstanceOf(SecretReadException.class)
+                .hasMessageContaining("'port' that is not a number")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
     }
 

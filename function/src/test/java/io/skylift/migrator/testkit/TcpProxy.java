@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of another local port (a test database), whose network can be made to misbehave
@@ -18,12 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #stallNewConnections(Duration)}: forwarded, but the server's answer stops after its first byte for a
  *       while (for PostgreSQL: it has agreed to TLS, and then the TLS handshake stalls);</li>
  *   <li>{@link #blackHoleNewConnections()}: accepted, read, never answered (a black-holed network: for example the
- *       separate connection that carries a PostgreSQL cancel request).</li>
+ *       separate connection that carries a PostgreSQL cancel request);</li>
+ *   <li>{@link #redirectNewConnections(int)}: forwarded to another local port (another server answers);</li>
+ *   <li>{@link #refuseNewConnections()}: the port closes (the database became unreachable).</li>
  * </ul>
+ * {@link #beforeEachConnection(IntConsumer)} lets a test change any of that from a given connection on (for example
+ * from the second one: after the migrator's first connection, when Flyway opens its own).
  * Thread-safe; {@link #close()} closes the port and every connection through it.
  */
 public final class TcpProxy implements AutoCloseable {
-    private final int targetPort;
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -31,9 +35,12 @@ public final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     private volatile Duration stall = Duration.ZERO;
     private volatile boolean blackHole;
+    private volatile int upstreamPort;
+    private volatile boolean refuse;
+    private volatile IntConsumer beforeEach = number -> { };
 
     private TcpProxy(int targetPort) {
-        this.targetPort = targetPort;
+        this.upstreamPort = targetPort;
         try {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -76,29 +83,63 @@ public final class TcpProxy implements AutoCloseable {
         return this;
     }
 
+    /** Connections accepted from now on go to {@code 127.0.0.1:otherPort}. */
+    public TcpProxy redirectNewConnections(int otherPort) {
+        this.upstreamPort = otherPort;
+        return this;
+    }
+
+    /**
+     * The port closes: connections accepted from now on are closed at once, later ones refused. Those already
+     * forwarded keep working.
+     */
+    public TcpProxy refuseNewConnections() {
+        this.refuse = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        return this;
+    }
+
+    /**
+     * Runs {@code hook} with each new connection's number (1 for the first) on accepting it, before it is handled:
+     * what the hook sets applies to that connection already.
+     */
+    public TcpProxy beforeEachConnection(IntConsumer hook) {
+        this.beforeEach = hook;
+        return this;
+    }
+
     private void acceptForever() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
                 sockets.add(client);
-                accepted.incrementAndGet();
+                beforeEach.accept(accepted.incrementAndGet());
+                if (refuse) {
+                    closeQuietly(client);
+                    continue;
+                }
                 boolean silent = blackHole;
+                int upstreamPort = this.upstreamPort;
                 Duration wait = stall;
-                Thread.ofVirtual().start(() -> serve(client, silent, wait));
+                Thread.ofVirtual().start(() -> serve(client, silent, wait, upstreamPort));
             } catch (IOException closed) {
                 return;
             }
         }
     }
 
-    private void serve(Socket client, boolean silent, Duration wait) {
+    private void serve(Socket client, boolean silent, Duration wait, int upstreamPort) {
         try {
             if (silent) {
                 blackHoled.incrementAndGet();
                 client.getInputStream().transferTo(OutputStream.nullOutputStream());
                 return;
             }
-            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
             sockets.add(upstream);
             Thread.ofVirtual().start(() -> pipe(upstream, client, wait));
             pipe(client, upstream, Duration.ZERO);
