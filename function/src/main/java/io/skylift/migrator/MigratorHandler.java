@@ -23,7 +23,6 @@ import io.skylift.migrator.observability.InvocationRecord;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
-import io.skylift.migrator.startup.StartupWarmUp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +30,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,16 +61,12 @@ public final class MigratorHandler implements RequestStreamHandler {
     private Migrator migrator;
 
     /**
-     * Used by Lambda: the process environment, Secrets Manager, a real HTTP client; the start-up work every migrating
-     * invocation needs begins in the background ({@link StartupWarmUp}).
+     * Used by Lambda: the process environment, Secrets Manager, a real HTTP client. As Lambda advises, the work every
+     * migrating invocation needs starts during the init phase: {@link #prefetchSecrets()}.
      */
     public MigratorHandler() {
-        this(System.getenv(), new SecretsManagerSource());
-    }
-
-    private MigratorHandler(Map<String, String> environment, SecretsManagerSource secrets) {
-        this(environment, secrets, new ResponseSender(), ConnectRetryPolicy.DEFAULT);
-        StartupWarmUp.start(environment, secrets, this.secrets);
+        this(System.getenv(), new SecretsManagerSource(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+        prefetchSecrets();
     }
 
     public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,
@@ -79,6 +76,31 @@ public final class MigratorHandler implements RequestStreamHandler {
         this.answerer = new CloudFormationAnswerer(sender);
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.log = new InvocationLog(environment.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+    }
+
+    /**
+     * Starts reading the secrets the configuration names (the database's and the placeholder secrets') into the
+     * secret cache, each on a daemon thread, which also builds the SDK client: they then arrive while Lambda fetches
+     * the first event instead of after it. Never in the way: it throws nothing and changes no result; a configuration
+     * the invocation will refuse starts nothing, a read that fails is left for the invocation to repeat and report,
+     * and one still under way is waited for rather than repeated. A Delete, which needs no secret, may find them read
+     * for nothing: one call each, once per cold start.
+     *
+     * @return the threads started (tests and the AOT training wait for them)
+     */
+    public List<Thread> prefetchSecrets() {
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(environment);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<String> secretIds = new ArrayList<>();
+        if (settings.secretId() != null) {
+            secretIds.add(settings.secretId());
+        }
+        settings.placeholderSecrets().forEach(placeholder -> secretIds.add(placeholder.secretId()));
+        return secrets.prefetch(secretIds);
     }
 
     @Override
