@@ -121,10 +121,13 @@ class JsonTest {
     @Test
     void nesting_deeper_than_the_limit_is_a_clear_error_not_a_stack_overflow() {
         String deep = "[".repeat(200_000) + "]".repeat(200_000);
-        assertThatThrownBy(() -> JsonReader.parse(deep)).isInstanceOf(JsonSyntaxException.class)
-                .hasMessageContaining("nested deeper than " + JsonReader.MAX_DEPTH + " levels");
+        assertThatThrownBy(() -> JsonReader.parse(deep)).isInstanceOfSatisfying(JsonSyntaxException.class, e -> {
+            assertThat(e).hasMessageContaining("nesting depth (" + (JsonReader.MAX_DEPTH + 1)
+                    + ") exceeds the maximum allowed (" + JsonReader.MAX_DEPTH);
+            assertThat(e.column()).as("where it went over").isEqualTo(JsonReader.MAX_DEPTH + 2);
+        });
         assertThatThrownBy(() -> JsonReader.parse("{\"a\":" + "{\"b\":".repeat(200_000)))
-                .isInstanceOf(JsonSyntaxException.class).hasMessageContaining("nested deeper");
+                .isInstanceOf(JsonSyntaxException.class).hasMessageContaining("nesting depth");
     }
 
     @Test
@@ -134,26 +137,26 @@ class JsonTest {
     }
 
     @Test
-    void a_number_longer_than_the_limit_is_a_clear_error() {
+    void a_number_longer_than_the_limit_is_a_clear_error() throws Exception {
         assertThatThrownBy(() -> JsonReader.parse("{\"n\":" + "9".repeat(1_000_000) + "}"))
                 .isInstanceOf(JsonSyntaxException.class)
-                .hasMessageContaining("longer than " + JsonReader.MAX_NUMBER_LENGTH + " characters");
+                .hasMessageContaining("Number value length (1000000) exceeds the maximum allowed ("
+                        + JsonReader.MAX_NUMBER_LENGTH);
+        String longest = "{\"n\":" + "9".repeat(JsonReader.MAX_NUMBER_LENGTH) + "}";
+        assertThat(JsonReader.parse(longest)).as("up to the limit").isEqualTo(Json.MAPPER.readValue(longest, Object.class));
     }
 
     @Test
-    void reading_past_over_limit_parts_gives_them_as_null_and_keeps_the_rest() {
+    void string_members_are_read_past_parts_over_the_limits_and_everything_else_is_skipped() {
         String text = "{\"RequestType\":\"Create\",\"ResourceProperties\":{\"Deep\":"
                 + "{\"s\":\"]}\\\"[\",\"k\":[".repeat(50_000) + "1" + "]}".repeat(50_000)
-                + ",\"Huge\":" + "7".repeat(5_000) + "},\"ResponseURL\":\"http://x\"}";
-        Object value = JsonReader.parseSkippingOverLimit(text);
-        assertThat(value).isInstanceOf(Map.class);
-        Map<?, ?> event = (Map<?, ?>) value;
-        assertThat(event.get("RequestType")).isEqualTo("Create");
-        assertThat(event.get("ResponseURL")).isEqualTo("http://x");
-        Map<?, ?> properties = (Map<?, ?>) event.get("ResourceProperties");
-        assertThat(properties.containsKey("Huge")).isTrue();
-        assertThat(properties.get("Huge")).isNull();
-        assertThatThrownBy(() -> JsonReader.parseSkippingOverLimit("[".repeat(200_000)))
+                + ",\"Huge\":" + "7".repeat(5_000) + ",\"DeployId\":\"2026-12-04T10:00:00Z\"},\"Count\":3,"
+                + "\"ResponseURL\":\"http://x\"}";
+
+        assertThat(JsonReader.stringMembers(text)).isEqualTo(Map.of("RequestType", "Create",
+                "ResourceProperties", Map.of("DeployId", "2026-12-04T10:00:00Z"), "ResponseURL", "http://x"));
+        assertThat(JsonReader.stringMembers("[\"not an object\"]")).isNull();
+        assertThatThrownBy(() -> JsonReader.stringMembers("{\"a\":" + "[".repeat(200_000)))
                 .as("unbalanced brackets are still an error").isInstanceOf(JsonSyntaxException.class);
     }
 }
