@@ -116,8 +116,8 @@ public final class MigratorHandler implements RequestStreamHandler {
             invocation = parser.parse(input.readAllBytes());
         } catch (InvalidInvocationException e) {
             Failure failure = classify(e);
-            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, null, ResultStatus.FAILED,
-                    null, null, 0, millisSince(start), failure.message(), failure.code().name()));
+            log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT).outcome(ResultStatus.FAILED)
+                    .durationMs(millisSince(start)).error(failure.code().name(), failure.message()).build());
             throw new InvocationFailedException(failure.withCode());
         }
         switch (invocation) {
@@ -146,12 +146,11 @@ public final class MigratorHandler implements RequestStreamHandler {
         if (!outcome.delivered()) {
             error = "answer not delivered to CloudFormation" + (error == null ? "" : "; " + error);
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.CLOUDFORMATION, request.event().getStackId(),
-                request.requestType(), outcome.rollback() ? "rollback" : report == null ? null : report.command(),
-                outcome.response().status(),
-                report == null ? null : report.previousSchemaVersion(),
-                report == null ? null : report.schemaVersion(),
-                report == null ? 0 : report.migrationsApplied(), millisSince(start), error, errorCode));
+        log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.CLOUDFORMATION)
+                .cloudFormation(request.event().getStackId(), request.requestType())
+                .command(outcome.rollback() ? "rollback" : report == null ? null : report.command())
+                .outcome(outcome.response().status()).report(report).durationMs(millisSince(start))
+                .error(errorCode, error).build());
         output.write(outcome.response().toJson());
     }
 
@@ -161,14 +160,13 @@ public final class MigratorHandler implements RequestStreamHandler {
             report = migrator().run(request, workDeadline(context));
         } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
             Failure failure = classify(t);
-            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null,
-                    request.command().wireName(), ResultStatus.FAILED, null, null, 0, millisSince(start), failure.message(),
-                    failure.code().name()));
+            log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT)
+                    .command(request.command().wireName()).outcome(ResultStatus.FAILED).durationMs(millisSince(start))
+                    .error(failure.code().name(), failure.message()).build());
             throw new InvocationFailedException(failure.withCode());
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, report.command(),
-                ResultStatus.SUCCESS, report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
-                millisSince(start), null, null));
+        log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT).command(report.command())
+                .outcome(ResultStatus.SUCCESS).report(report).durationMs(millisSince(start)).build());
         output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -155,8 +155,8 @@ public final class TrainingHandler implements RequestStreamHandler {
         }
         MigrationSummary summary = new MigrationSummary("1", "training", "V1__training.sql", "SQL", "Success", 1,
                 "2026-01-01T00:00:00Z");
-        JsonReader.parse(JsonWriter.write(new MigrationReport("migrate", true, "1", null, 1, List.of(summary),
-                List.of(summary), List.of(), 1)));
+        JsonReader.parse(JsonWriter.write(MigrationReport.builder("migrate").schemaVersion("1").migrationsApplied(1)
+                .applied(List.of(summary)).pending(List.of(summary)).durationMs(1).build()));
         preloadDriver();
         preloadTls();
         Path tls = Path.of((String) event.get("tls"));

@@ -76,8 +76,9 @@ class JsonTest {
         MigrationSummary applied = new MigrationSummary("1.1", "create \"orders\"", "V1_1__create_orders.sql", "SQL",
                 "Success", 12, "2026-11-22T10:00:00Z");
         MigrationSummary pending = new MigrationSummary(null, "totals", "R__totals.sql", "SQL", "Pending", null, null);
-        MigrationReport report = new MigrationReport("migrate", true, "1.1", null, 1, List.of(applied),
-                List.of(pending), List.of("a warning"), 123);
+        MigrationReport report = MigrationReport.builder("migrate").schemaVersion("1.1").migrationsApplied(1)
+                .applied(List.of(applied)).pending(List.of(pending)).messages(List.of("a warning")).durationMs(123)
+                .build();
 
         // The review (plan and lint only) is written as top-level fields, not as a "review" object.
         ObjectMapper withoutReview = Json.MAPPER.copy().addMixIn(MigrationReport.class, WithoutReview.class);
@@ -96,8 +97,8 @@ class JsonTest {
                 -1234);
         Review review = new Review(List.of(new ChangedMigration("2", "V2__x.sql", "CHECKSUM_MISMATCH", "changed")),
                 List.of(), List.of(new Finding("lock-table", Severity.ERROR, "V5__index.sql", 3, "LOCK \"x\"")));
-        MigrationReport plan = new MigrationReport("plan", false, "4", "4", 0, List.of(), List.of(pending), List.of(),
-                7, review);
+        MigrationReport plan = MigrationReport.builder("plan").success(false).previousSchemaVersion("4")
+                .schemaVersion("4").pending(List.of(pending)).durationMs(7).review(review).build();
 
         Map<String, Object> json = Json.MAPPER.readValue(JsonWriter.write(plan), new TypeReference<>() { });
 
