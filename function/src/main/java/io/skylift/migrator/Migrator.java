@@ -63,7 +63,8 @@ public final class Migrator {
     private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
     private final ScramVerifiers verifiers;
-    private MigrationRunner runner;
+    /** Built on first use: most deploys never need Flyway. */
+    private final Lazy<MigrationRunner> runner;
     private volatile Redactor redactor;
 
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
@@ -77,6 +78,7 @@ public final class Migrator {
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+        this.runner = new Lazy<>(() -> new MigrationRunner(settings));
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
@@ -220,7 +222,7 @@ public final class Migrator {
         DataSource dataSource = request.command() == Command.PLAN
                 ? new ConnectionSupplierDataSource(() -> ReadOnlySessions.readOnly(connector.connect()))
                 : connector.dataSource();
-        return runner().run(request, dataSource, placeholders, state.progress(), lockRetry, providedFolder);
+        return runner.get().run(request, dataSource, placeholders, state.progress(), lockRetry, providedFolder);
     }
 
     /** Often enough to see a holder within one lock timeout, rarely enough to cost nothing noticeable. */
@@ -229,10 +231,4 @@ public final class Migrator {
         return Duration.ofMillis(millis);
     }
 
-    private synchronized MigrationRunner runner() {
-        if (runner == null) {
-            runner = new MigrationRunner(settings);
-        }
-        return runner;
-    }
 }

@@ -58,7 +58,8 @@ public final class MigratorHandler implements RequestStreamHandler {
     private final ConnectRetryPolicy retryPolicy;
     private final InvocationParser parser = new InvocationParser();
     private final InvocationLog log;
-    private Migrator migrator;
+    /** Made on first use, not at construction: a Delete must be answered even when the configuration is wrong. */
+    private final Lazy<Migrator> migrator;
 
     /**
      * Used by Lambda: the process environment, Secrets Manager, a real HTTP client. As Lambda advises, the work every
@@ -76,6 +77,8 @@ public final class MigratorHandler implements RequestStreamHandler {
         this.answerer = new CloudFormationAnswerer(sender);
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.log = new InvocationLog(environment.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+        this.migrator = new Lazy<>(() -> new Migrator(Settings.fromEnvironment(this.environment), this.secrets,
+                this.retryPolicy));
     }
 
     /**
@@ -170,11 +173,8 @@ public final class MigratorHandler implements RequestStreamHandler {
         output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private synchronized Migrator migrator() {
-        if (migrator == null) {
-            migrator = new Migrator(Settings.fromEnvironment(environment), secrets, retryPolicy);
-        }
-        return migrator;
+    private Migrator migrator() {
+        return migrator.get();
     }
 
     private Deadline workDeadline(Context context) {
@@ -221,8 +221,8 @@ public final class MigratorHandler implements RequestStreamHandler {
         return JsonWriter.write(report.withMessages(report.messages().stream().map(redactor::redact).toList()));
     }
 
-    private synchronized Redactor redactor() {
-        return migrator == null ? Redactor.none() : migrator.redactor();
+    private Redactor redactor() {
+        return migrator.ifMade().map(Migrator::redactor).orElse(Redactor.none());
     }
 
     private static long millisSince(long startNanos) {

@@ -1,5 +1,6 @@
 package io.skylift.migrator.secrets;
 
+import io.skylift.migrator.Lazy;
 import io.skylift.migrator.failure.SecretReadException;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -17,8 +18,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  * the first read (a Delete event never needs one), which the handler's constructor starts during Lambda's init phase.
  */
 public final class SecretsManagerSource implements SecretSource {
-    private final Supplier<SecretsManagerClient> clientFactory;
-    private SecretsManagerClient client;
+    private final Lazy<SecretsManagerClient> client;
 
     /** The standard SDK configuration with the URL-connection HTTP client. */
     public SecretsManagerSource() {
@@ -27,14 +27,14 @@ public final class SecretsManagerSource implements SecretSource {
 
     /** For tests: a client pointed at a local endpoint. */
     public SecretsManagerSource(Supplier<SecretsManagerClient> clientFactory) {
-        this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory must not be null");
+        this.client = new Lazy<>(Objects.requireNonNull(clientFactory, "clientFactory must not be null"));
     }
 
     @Override
     public String read(String secretId) {
         GetSecretValueResponse response;
         try {
-            response = client().getSecretValue(r -> r.secretId(secretId));
+            response = client.get().getSecretValue(r -> r.secretId(secretId));
         } catch (ResourceNotFoundException e) {
             throw new SecretReadException("Secret '" + secretId + "' was not found: check the ARN or name "
                     + "and that the function runs in the secret's region", e);
@@ -56,17 +56,5 @@ public final class SecretsManagerSource implements SecretSource {
                     + "not supported): store the value as a string");
         }
         return response.secretString();
-    }
-
-    /**
-     * Built once, by the first thread that needs it; the others wait for it rather than build their own. A build that
-     * failed is not kept: the next read builds again (an environment mended between invocations) and reports its own
-     * error.
-     */
-    private synchronized SecretsManagerClient client() {
-        if (client == null) {
-            client = clientFactory.get();
-        }
-        return client;
     }
 }
