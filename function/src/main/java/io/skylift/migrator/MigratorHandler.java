@@ -209,10 +209,6 @@ public final class MigratorHandler implements RequestStreamHandler {
                 : ": " + failure.getMessage()) + " (the function's log has the cause chain)"));
     }
 
-    private String describe(Throwable failure) {
-        return classify(failure).message();
-    }
-
     /**
      * The direct caller's result. Flyway's warnings and repair notes in {@code messages} are Flyway's own text, which
      * may quote a statement with a secret in it: they pass the redactor.
