@@ -41,8 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +63,8 @@ public final class Migrator {
     private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
     private final ScramVerifiers verifiers;
-    private MigrationRunner runner;
+    /** Built on first use: most deploys never need Flyway. */
+    private final Lazy<MigrationRunner> runner;
     private volatile Redactor redactor;
 
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
@@ -79,6 +78,7 @@ public final class Migrator {
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+        this.runner = new Lazy<>(() -> new MigrationRunner(settings));
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
@@ -123,35 +123,27 @@ public final class Migrator {
             }
         }
         Review review = Review.lint(findings);
-        return new MigrationReport(Command.LINT.wireName(), !review.hasErrorFindings(), null, null, 0, List.of(),
-                List.of(), List.of(), (System.nanoTime() - start) / 1_000_000, review);
+        return MigrationReport.builder(Command.LINT.wireName()).success(!review.hasErrorFindings()).review(review)
+                .durationMs((System.nanoTime() - start) / 1_000_000).build();
     }
 
     private MigrationReport run(DirectRequest request, Deadline deadline, Path providedFolder) {
-        AtomicReference<DatabaseConnector> connector = new AtomicReference<>();
-        AtomicReference<LockWatch> watch = new AtomicReference<>();
-        MigrationProgress progress = new MigrationProgress();
-        try {
-            return watchdog.call(() -> runWithRotation(request, deadline, connector, watch, progress,
-                            providedFolder), deadline,
-                    () -> ifPresent(connector, DatabaseConnector::cancelRunningWork),
-                    () -> ifPresent(connector, DatabaseConnector::abortAll));
-        } catch (Watchdog.DeadlineExceededException e) {
-            throw deadlineFailure(progress, watch.get());
-        } finally {
-            LockWatch started = watch.get();
-            if (started != null) {
-                started.close();
+        try (RunState state = new RunState()) {
+            try {
+                return watchdog.call(() -> runWithRotation(request, deadline, state, providedFolder), deadline,
+                        state::cancelRunningWork, state::abortAll);
+            } catch (Watchdog.DeadlineExceededException e) {
+                throw deadlineFailure(state);
             }
-            ifPresent(connector, DatabaseConnector::close);
         }
     }
 
-    private MigrationFailedException deadlineFailure(MigrationProgress progress, LockWatch watch) {
+    private MigrationFailedException deadlineFailure(RunState state) {
         String stopped = "Stopped " + settings.deadlineMargin().toSeconds() + " s before the Lambda deadline";
         String advice = " Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.";
+        MigrationProgress progress = state.progress();
         MigrationSummary running = progress.running();
-        List<BlockingSession> lockHolders = watch == null ? List.of() : watch.flywayLockHolders();
+        List<BlockingSession> lockHolders = state.flywayLockHolders();
         if (running == null && !lockHolders.isEmpty()) {
             return new MigrationFailedException(ErrorCode.FLYWAY_LOCK_WAIT, stopped + " while waiting for Flyway's "
                     + "lock, held by " + BlockingSession.describe(lockHolders) + ": another migration run (a deploy, "
@@ -170,12 +162,10 @@ public final class Migrator {
                 + running.label() + " was running" + aftermath + advice);
     }
 
-    private MigrationReport runWithRotation(DirectRequest request, Deadline deadline,
-                                            AtomicReference<DatabaseConnector> connector,
-                                            AtomicReference<LockWatch> watch, MigrationProgress progress,
+    private MigrationReport runWithRotation(DirectRequest request, Deadline deadline, RunState state,
                                             Path providedFolder) {
         try {
-            return runOnce(request, deadline, connector, watch, progress, providedFolder);
+            return runOnce(request, deadline, state, providedFolder);
         } catch (AuthenticationFailedException e) {
             if (settings.secretId() == null) {
                 throw e;
@@ -185,13 +175,11 @@ public final class Migrator {
                     + " and the placeholder secrets again");
             secrets.forget(settings.secretId());
             settings.placeholderSecrets().forEach(p -> secrets.forget(p.secretId()));
-            return runOnce(request, deadline, connector, watch, progress, providedFolder);
+            return runOnce(request, deadline, state, providedFolder);
         }
     }
 
-    private MigrationReport runOnce(DirectRequest request, Deadline deadline,
-                                    AtomicReference<DatabaseConnector> current, AtomicReference<LockWatch> watch,
-                                    MigrationProgress progress, Path providedFolder) {
+    private MigrationReport runOnce(DirectRequest request, Deadline deadline, RunState state, Path providedFolder) {
         SecretSource cached = secrets.withMaxAge(settings.secretCacheTtl());
         DatabaseSecret secret = settings.secretId() == null ? null
                 : DatabaseSecret.parse(settings.secretId(), cached.read(settings.secretId()));
@@ -201,10 +189,7 @@ public final class Migrator {
         RedactingFlywayLogs.alsoMask(redactor);
         DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,
                 settings.connectTimeout(), settings.connectRetryWindow(), retryPolicy);
-        DatabaseConnector previous = current.getAndSet(connector);
-        if (previous != null) {
-            previous.close();
-        }
+        state.connectWith(connector);
         // Connect once before Flyway does: an authentication failure then surfaces as ours (for the rotation
         // retry), and waiting for a resuming Aurora happens here, inside the deadline. The same connection answers
         // a no-op migrate without Flyway when it can.
@@ -229,10 +214,7 @@ public final class Migrator {
         RedactingFlywayLogs.alsoMask(redactor);
         // Flyway runs: watch who holds the locks it may wait for, to name them if it gives up.
         LockWatch lockWatch = LockWatch.start(connector, watchInterval());
-        LockWatch previousWatch = watch.getAndSet(lockWatch);
-        if (previousWatch != null) {
-            previousWatch.close();
-        }
+        state.watchWith(lockWatch);
         LockRetry lockRetry = new LockRetry(settings.lockTimeout(), settings.lockRetries(), deadline,
                 lockWatch::blockers);
         // plan reads only: every transaction of its sessions is READ ONLY, so nothing Flyway does can write (not
@@ -240,7 +222,7 @@ public final class Migrator {
         DataSource dataSource = request.command() == Command.PLAN
                 ? new ConnectionSupplierDataSource(() -> ReadOnlySessions.readOnly(connector.connect()))
                 : connector.dataSource();
-        return runner().run(request, dataSource, placeholders, progress, lockRetry, providedFolder);
+        return runner.get().run(request, dataSource, placeholders, state.progress(), lockRetry, providedFolder);
     }
 
     /** Often enough to see a holder within one lock timeout, rarely enough to cost nothing noticeable. */
@@ -249,18 +231,4 @@ public final class Migrator {
         return Duration.ofMillis(millis);
     }
 
-    private synchronized MigrationRunner runner() {
-        if (runner == null) {
-            runner = new MigrationRunner(settings);
-        }
-        return runner;
-    }
-
-    private static void ifPresent(AtomicReference<DatabaseConnector> ref,
-                                  Consumer<DatabaseConnector> action) {
-        DatabaseConnector connector = ref.get();
-        if (connector != null) {
-            action.accept(connector);
-        }
-    }
 }

@@ -6,16 +6,16 @@ import io.skylift.migrator.cloudformation.CloudFormationAnswerer;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.AllowedCommands;
 import io.skylift.migrator.config.Settings;
-import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
-import io.skylift.migrator.invocation.CloudFormationRequest;
-import io.skylift.migrator.invocation.Caller;
-import io.skylift.migrator.invocation.Command;
-import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.failure.InvalidInvocationException;
 import io.skylift.migrator.failure.MigratorException;
+import io.skylift.migrator.invocation.Caller;
+import io.skylift.migrator.invocation.CloudFormationRequest;
+import io.skylift.migrator.invocation.Command;
+import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.invocation.Invocation;
 import io.skylift.migrator.invocation.InvocationParser;
 import io.skylift.migrator.json.JsonWriter;
@@ -25,7 +25,6 @@ import io.skylift.migrator.observability.InvocationRecord;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
-import io.skylift.migrator.startup.StartupWarmUp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +32,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,19 +63,16 @@ public final class MigratorHandler implements RequestStreamHandler {
     /** Null when {@code SKYLIFT_COMMANDS} is invalid: then {@link #commandsError} is thrown by every command. */
     private final AllowedCommands allowedCommands;
     private final ConfigurationException commandsError;
-    private Migrator migrator;
+    /** Made on first use, not at construction: a Delete must be answered even when the configuration is wrong. */
+    private final Lazy<Migrator> migrator;
 
     /**
-     * Used by Lambda: the process environment, Secrets Manager, a real HTTP client; the start-up work every migrating
-     * invocation needs begins in the background ({@link StartupWarmUp}).
+     * Used by Lambda: the process environment, Secrets Manager, a real HTTP client. As Lambda advises, the work every
+     * migrating invocation needs starts during the init phase: {@link #prefetchSecrets()}.
      */
     public MigratorHandler() {
-        this(System.getenv(), new SecretsManagerSource());
-    }
-
-    private MigratorHandler(Map<String, String> environment, SecretsManagerSource secrets) {
-        this(environment, secrets, new ResponseSender(), ConnectRetryPolicy.DEFAULT);
-        StartupWarmUp.start(environment, secrets, this.secrets);
+        this(System.getenv(), new SecretsManagerSource(), new ResponseSender(), ConnectRetryPolicy.DEFAULT);
+        prefetchSecrets();
     }
 
     public MigratorHandler(Map<String, String> environment, SecretSource secrets, ResponseSender sender,
@@ -95,6 +93,8 @@ public final class MigratorHandler implements RequestStreamHandler {
         }
         this.allowedCommands = commands;
         this.commandsError = error;
+        this.migrator = new Lazy<>(() -> new Migrator(Settings.fromEnvironment(this.environment), this.secrets,
+                this.retryPolicy));
     }
 
     /** @throws ConfigurationException when {@code SKYLIFT_COMMANDS} is invalid */
@@ -103,6 +103,31 @@ public final class MigratorHandler implements RequestStreamHandler {
             throw commandsError;
         }
         return allowedCommands;
+    }
+
+    /**
+     * Starts reading the secrets the configuration names (the database's and the placeholder secrets') into the
+     * secret cache, each on a daemon thread, which also builds the SDK client: they then arrive while Lambda fetches
+     * the first event instead of after it. Never in the way: it throws nothing and changes no result; a configuration
+     * the invocation will refuse starts nothing, a read that fails is left for the invocation to repeat and report,
+     * and one still under way is waited for rather than repeated. A Delete, which needs no secret, may find them read
+     * for nothing: one call each, once per cold start.
+     *
+     * @return the threads started (tests and the AOT training wait for them)
+     */
+    public List<Thread> prefetchSecrets() {
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(environment);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<String> secretIds = new ArrayList<>();
+        if (settings.secretId() != null) {
+            secretIds.add(settings.secretId());
+        }
+        settings.placeholderSecrets().forEach(placeholder -> secretIds.add(placeholder.secretId()));
+        return secrets.prefetch(secretIds);
     }
 
     @Override
@@ -118,8 +143,8 @@ public final class MigratorHandler implements RequestStreamHandler {
             invocation = parser.parse(input.readAllBytes());
         } catch (InvalidInvocationException e) {
             Failure failure = classify(e);
-            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, null, ResultStatus.FAILED,
-                    null, null, 0, millisSince(start), failure.message(), failure.code().name()));
+            log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT).outcome(ResultStatus.FAILED)
+                    .durationMs(millisSince(start)).error(failure.code().name(), failure.message()).build());
             throw new InvocationFailedException(failure.withCode());
         }
         switch (invocation) {
@@ -151,12 +176,11 @@ public final class MigratorHandler implements RequestStreamHandler {
         if (!outcome.delivered()) {
             error = "answer not delivered to CloudFormation" + (error == null ? "" : "; " + error);
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.CLOUDFORMATION, request.event().getStackId(),
-                request.requestType(), outcome.rollback() ? "rollback" : report == null ? null : report.command(),
-                outcome.response().status(),
-                report == null ? null : report.previousSchemaVersion(),
-                report == null ? null : report.schemaVersion(),
-                report == null ? 0 : report.migrationsApplied(), millisSince(start), error, errorCode));
+        log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.CLOUDFORMATION)
+                .cloudFormation(request.event().getStackId(), request.requestType())
+                .command(outcome.rollback() ? "rollback" : report == null ? null : report.command())
+                .outcome(outcome.response().status()).report(report).durationMs(millisSince(start))
+                .error(errorCode, error).build());
         output.write(outcome.response().toJson());
     }
 
@@ -167,22 +191,18 @@ public final class MigratorHandler implements RequestStreamHandler {
             report = migrator().run(request, workDeadline(context));
         } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
             Failure failure = classify(t);
-            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null,
-                    request.command().wireName(), ResultStatus.FAILED, null, null, 0, millisSince(start), failure.message(),
-                    failure.code().name()));
+            log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT)
+                    .command(request.command().wireName()).outcome(ResultStatus.FAILED).durationMs(millisSince(start))
+                    .error(failure.code().name(), failure.message()).build());
             throw new InvocationFailedException(failure.withCode());
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, report.command(),
-                ResultStatus.SUCCESS, report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
-                millisSince(start), null, null));
+        log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT).command(report.command())
+                .outcome(ResultStatus.SUCCESS).report(report).durationMs(millisSince(start)).build());
         output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private synchronized Migrator migrator() {
-        if (migrator == null) {
-            migrator = new Migrator(Settings.fromEnvironment(environment), secrets, retryPolicy);
-        }
-        return migrator;
+    private Migrator migrator() {
+        return migrator.get();
     }
 
     private Deadline workDeadline(Context context) {
@@ -236,10 +256,6 @@ public final class MigratorHandler implements RequestStreamHandler {
                 : ": " + failure.getMessage()) + " (the function's log has the cause chain)", redactor);
     }
 
-    private String describe(Throwable failure) {
-        return classify(failure).message();
-    }
-
     /**
      * The direct caller's result. Flyway's warnings and repair notes in {@code messages} are Flyway's own text, which
      * may quote a statement with a secret in it: they pass the redactor.
@@ -248,8 +264,8 @@ public final class MigratorHandler implements RequestStreamHandler {
         return JsonWriter.write(report.withMessages(report.messages().stream().map(redactor::redact).toList()));
     }
 
-    private synchronized Redactor redactor() {
-        return migrator == null ? Redactor.none() : migrator.redactor();
+    private Redactor redactor() {
+        return migrator.ifMade().map(Migrator::redactor).orElse(Redactor.none());
     }
 
     private static long millisSince(long startNanos) {

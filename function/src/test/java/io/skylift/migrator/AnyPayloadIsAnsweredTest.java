@@ -46,7 +46,7 @@ class AnyPayloadIsAnsweredTest {
 
         assertThatThrownBy(() -> invoke(fixture.handler(), payload, LambdaContext.generous()))
                 .isInstanceOf(InvocationFailedException.class)
-                .hasMessageContaining("nested deeper than")
+                .hasMessageContaining("nesting depth (101) exceeds the maximum allowed (100")
                 .hasMessageContaining("{\"command\":");
     }
 }

@@ -162,8 +162,9 @@ class DirectInvocationTest {
 
     @Test
     void the_results_messages_pass_the_redactor() {
-        var report = new io.skylift.migrator.migration.MigrationReport("repair", true, "4", "4", 0, List.of(), List.of(),
-                List.of("Repaired a statement with 'app-S3cret-value' in it"), 12);
+        var report = io.skylift.migrator.migration.MigrationReport.builder("repair").previousSchemaVersion("4")
+                .schemaVersion("4").messages(List.of("Repaired a statement with 'app-S3cret-value' in it")).durationMs(12)
+                .build();
         String json = MigratorHandler.resultJson(report, Redactor.none().with("app-S3cret-value"));
         assertThat(json).contains("Repaired a statement with '****' in it").doesNotContain("app-S3cret-value");
     }

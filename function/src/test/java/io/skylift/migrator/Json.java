@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * Jackson's mapper, for tests: they read what the function writes with an independent parser. The function itself
- * does not use Jackson (building the mapper cost about 80 ms of every cold start); it has
+ * does not use Jackson's mapper (building it is a noticeable part of a cold start); it has
  * {@link io.skylift.migrator.json.JsonReader} and {@link io.skylift.migrator.json.JsonWriter}.
  */
 public final class Json {

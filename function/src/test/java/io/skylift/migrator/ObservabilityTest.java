@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.invocation.Caller;
+import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.observability.InvocationLog;
 import io.skylift.migrator.observability.InvocationRecord;
 import java.io.ByteArrayOutputStream;
@@ -25,8 +26,11 @@ class ObservabilityTest {
 
     @Test
     void one_structured_line_says_who_asked_what_happened_and_how_long_it_took() throws Exception {
-        JsonNode summary = write(new InvocationRecord("req-1", Caller.CLOUDFORMATION, "arn:stack/shop-dev/1", "Update",
-                "migrate", ResultStatus.SUCCESS, "3", "4", 1, 842, null, null)).get(0);
+        JsonNode summary = write(InvocationRecord.builder("req-1", Caller.CLOUDFORMATION)
+                .cloudFormation("arn:stack/shop-dev/1", "Update").command("migrate").outcome(ResultStatus.SUCCESS)
+                .report(MigrationReport.builder("migrate").previousSchemaVersion("3").schemaVersion("4")
+                        .migrationsApplied(1).build())
+                .durationMs(842).build()).get(0);
         assertThat(summary.get("requestId").asText()).isEqualTo("req-1");
         assertThat(summary.get("caller").asText()).isEqualTo("cloudformation");
         assertThat(summary.get("stackId").asText()).isEqualTo("arn:stack/shop-dev/1");
@@ -41,8 +45,8 @@ class ObservabilityTest {
 
     @Test
     void the_metrics_line_is_embedded_metric_format_for_cloudwatch() throws Exception {
-        JsonNode metrics = write(new InvocationRecord("req-2", Caller.DIRECT, null, null, "migrate", ResultStatus.FAILED,
-                null, null, 0, 1200, "Migration V5 failed", "MIGRATION_FAILED")).get(1);
+        JsonNode metrics = write(InvocationRecord.builder("req-2", Caller.DIRECT).command("migrate")
+                .outcome(ResultStatus.FAILED).durationMs(1200).error("MIGRATION_FAILED", "Migration V5 failed").build()).get(1);
         JsonNode directive = metrics.get("_aws").get("CloudWatchMetrics").get(0);
         assertThat(metrics.get("_aws").get("Timestamp").asLong()).isPositive();
         assertThat(directive.get("Namespace").asText()).isEqualTo("Skylift");

@@ -60,6 +60,21 @@ class TlsTest {
     }
 
     @Test
+    void the_bundle_of_the_functions_region_is_preferred_to_the_bundle_of_all_regions() throws Exception {
+        Path global = fixture.taskRoot.resolve(io.skylift.migrator.config.Settings.RDS_CA_BUNDLE);
+        java.nio.file.Files.move(global,
+                fixture.taskRoot.resolve(io.skylift.migrator.config.Settings.regionalCaBundle("eu-west-1")));
+        TestCertificateAuthority.create("Not the database's CA").writeCertificate(global);
+        fixture.environment.put("AWS_REGION", "eu-west-1");
+
+        assertThat(invokeJson(fixture.handler(), "{}").get("schemaVersion").asText()).isEqualTo("4");
+
+        fixture.environment.put("AWS_REGION", "eu-central-2");
+        failsAtOnce().as("another region: the bundle of all regions, here without the database's CA")
+                .hasMessageContaining("the CA bundle does not trust").hasMessageContaining(global.toString());
+    }
+
+    @Test
     void a_certificate_from_another_ca_fails_at_once_saying_the_bundle_does_not_trust_it(@TempDir Path dir) {
         Path other = TestCertificateAuthority.create("Not the database's CA").writeCertificate(dir.resolve("other.pem"));
         fixture.environment.put("DB_SSL_ROOT_CERT", other.toString());

@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.skylift.migrator.MigratorHandler;
-import io.skylift.migrator.startup.StartupWarmUp;
 import java.util.LinkedHashMap;
 import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.Settings;
@@ -31,7 +30,6 @@ import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
 import io.skylift.migrator.migration.UpToDateCheck;
-import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.LambdaContext;
 import java.io.ByteArrayInputStream;
@@ -124,12 +122,12 @@ public final class TrainingHandler implements RequestStreamHandler {
         MigratorHandler handler = new MigratorHandler(env, secrets, new ResponseSender(),
                 new ConnectRetryPolicy(Duration.ofMillis(20), Duration.ofMillis(40)));
         // What the production constructor starts, so its classes are in the cache too.
-        for (Thread warmUp : StartupWarmUp.start(env, secrets, new CachingSecretSource(secrets))) {
+        for (Thread prefetch : handler.prefetchSecrets()) {
             try {
-                warmUp.join(60_000);
+                prefetch.join(60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the warm-up ran", e);
+                throw new IOException("interrupted while the secrets were prefetched", e);
             }
         }
 
@@ -157,8 +155,8 @@ public final class TrainingHandler implements RequestStreamHandler {
         }
         MigrationSummary summary = new MigrationSummary("1", "training", "V1__training.sql", "SQL", "Success", 1,
                 "2026-01-01T00:00:00Z");
-        JsonReader.parse(JsonWriter.write(new MigrationReport("migrate", true, "1", null, 1, List.of(summary),
-                List.of(summary), List.of(), 1)));
+        JsonReader.parse(JsonWriter.write(MigrationReport.builder("migrate").schemaVersion("1").migrationsApplied(1)
+                .applied(List.of(summary)).pending(List.of(summary)).durationMs(1).build()));
         preloadDriver();
         preloadTls();
         Path tls = Path.of((String) event.get("tls"));
@@ -283,8 +281,8 @@ public final class TrainingHandler implements RequestStreamHandler {
     }
 
     /**
-     * A connection attempt as the function makes one (its connector, its CA bundle's trust manager, pgjdbc's
-     * host-name check, the SCRAM exchange through its salted-password provider) against a stand-in on loopback that
+     * A connection attempt as the function makes one (its connector, pgjdbc's TLS factory over the CA file and its
+     * host-name check, the SCRAM exchange) against a stand-in on loopback that
      * speaks PostgreSQL's protocol up to SCRAM's final client message and then refuses the password. What the driver
      * makes at run time on a real connection (its lambdas, method handles) is then in the cache too.
      */

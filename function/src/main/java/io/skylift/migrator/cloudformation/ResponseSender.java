@@ -1,5 +1,6 @@
 package io.skylift.migrator.cloudformation;
 
+import io.skylift.migrator.Lazy;
 import io.skylift.migrator.deadline.Deadline;
 import java.io.IOException;
 import java.net.URI;
@@ -30,8 +31,7 @@ public final class ResponseSender {
     /** The longest one attempt may take; less when less time is left. */
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Supplier<HttpClient> clientFactory;
-    private HttpClient client;
+    private final Lazy<HttpClient> client;
     private final int maxAttempts;
     private final Duration initialBackoff;
 
@@ -48,20 +48,13 @@ public final class ResponseSender {
     }
 
     private ResponseSender(Supplier<HttpClient> clientFactory, int maxAttempts, Duration initialBackoff) {
-        this.clientFactory = clientFactory;
+        this.client = new Lazy<>(clientFactory);
         this.maxAttempts = maxAttempts;
         this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff must not be null");
     }
 
     private static Supplier<HttpClient> constant(HttpClient client) {
         return () -> client;
-    }
-
-    private synchronized HttpClient client() {
-        if (client == null) {
-            client = clientFactory.get();
-        }
-        return client;
     }
 
     /**
@@ -131,7 +124,7 @@ public final class ResponseSender {
      */
     private int put(HttpRequest request, Duration budget) throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<Void>> exchange =
-                client().sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                client.get().sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
             return exchange.get(budget.toNanos(), TimeUnit.NANOSECONDS).statusCode();
         } catch (TimeoutException e) {

@@ -1,5 +1,7 @@
 package io.skylift.migrator.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +24,11 @@ import io.skylift.migrator.failure.ConfigurationException;
  * @param dbName           {@code DB_NAME}, winning over the secret's {@code dbname}; null when unset
  * @param sslMode          {@code DB_SSL_MODE}, default {@code verify-full}: PostgreSQL JDBC {@code sslmode}; the server's
  *                         certificate must chain to {@code sslRootCert} and name the host connected to
- * @param sslRootCert      {@code DB_SSL_ROOT_CERT}, default {@code $LAMBDA_TASK_ROOT/}{@value #RDS_CA_BUNDLE} (the Amazon
- *                         RDS CA bundle the Dockerfile puts into the image); null when neither is set (the driver then
- *                         looks in {@code ~/.postgresql/root.crt})
+ * @param sslRootCert      {@code DB_SSL_ROOT_CERT}, default the Amazon RDS CA bundle of the function's region,
+ *                         {@code $LAMBDA_TASK_ROOT/rds-ca/<AWS_REGION>-bundle.pem}, when the image holds it, else
+ *                         {@code $LAMBDA_TASK_ROOT/}{@value #RDS_CA_BUNDLE} (all regions'); null when neither the
+ *                         variable nor {@code LAMBDA_TASK_ROOT} is set (the driver then looks in
+ *                         {@code ~/.postgresql/root.crt})
  * @param connectTimeout   {@code DB_CONNECT_TIMEOUT_SECONDS}, default 10 s: one connection attempt
  * @param connectRetryWindow {@code DB_CONNECT_RETRY_WINDOW_SECONDS}, default 120 s: how long refused and timed-out
  *                         connections are retried (Aurora Serverless v2 resuming takes 15-30 s), never past the deadline
@@ -77,8 +81,10 @@ public record Settings(
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
-    /** Where the Dockerfile puts Amazon RDS's CA bundle (all regions), relative to {@code LAMBDA_TASK_ROOT}. */
+    /** Where the Dockerfile puts Amazon RDS's CA bundle of all regions, relative to {@code LAMBDA_TASK_ROOT}. */
     public static final String RDS_CA_BUNDLE = "rds-ca/global-bundle.pem";
+    /** A region's name as AWS spells it ({@code eu-west-1}, {@code us-gov-west-1}); anything else names no file. */
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
     public static final String DEFAULT_SSL_MODE = "verify-full";
     private static final String MASKED = "<masked>";
     /** {@code password=...} in a JDBC URL's parameters. */
@@ -165,7 +171,7 @@ public record Settings(
         String defaultLocation = root == null ? null : "filesystem:" + root + "/migrations";
         String sslRootCert = blankToNull(env.get(SSL_ROOT_CERT_VARIABLE));
         if (sslRootCert == null && root != null) {
-            sslRootCert = root + "/" + RDS_CA_BUNDLE;
+            sslRootCert = defaultCaBundle(root, blankToNull(env.get("AWS_REGION")));
         }
         if (defaultLocation == null && flyway.get("FLYWAY_LOCATIONS") == null) {
             throw new ConfigurationException("Neither LAMBDA_TASK_ROOT nor FLYWAY_LOCATIONS is set: "
@@ -188,6 +194,26 @@ public record Settings(
                 PlaceholderSecret.fromEnvironment(env),
                 flyway,
                 env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+    }
+
+    /**
+     * Where the Dockerfile puts Amazon RDS's CA bundle of {@code region} ({@code rds-ca/eu-west-1-bundle.pem},
+     * relative to {@code LAMBDA_TASK_ROOT}): a few certificates, where the bundle of all regions holds over a hundred
+     * that every connection would read.
+     */
+    public static String regionalCaBundle(String region) {
+        return "rds-ca/" + region + "-bundle.pem";
+    }
+
+    /** The bundle of the function's region when the image holds it, else the bundle of all regions. */
+    private static String defaultCaBundle(String root, String region) {
+        if (region != null && REGION.matcher(region).matches()) {
+            Path regional = Path.of(root, regionalCaBundle(region));
+            if (Files.isRegularFile(regional)) {
+                return regional.toString();
+            }
+        }
+        return root + "/" + RDS_CA_BUNDLE;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.skylift.migrator.database;
 
 import io.skylift.migrator.failure.AuthenticationFailedException;
+import io.skylift.migrator.failure.CauseChain;
 import io.skylift.migrator.failure.DatabaseUnavailableException;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.failure.MigratorException;
@@ -48,7 +49,7 @@ public record ConnectFailure(Kind kind, String detail, String state) {
         if (AUTHENTICATION_STATES.contains(state)) {
             return new ConnectFailure(Kind.AUTHENTICATION, detail, state);
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : CauseChain.of(e)) {
             if (t instanceof UnknownHostException) {
                 return new ConnectFailure(Kind.UNKNOWN_HOST, detail, state);
             }

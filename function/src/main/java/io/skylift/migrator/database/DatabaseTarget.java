@@ -101,10 +101,9 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
         }
         props.setProperty("sslmode", sslMode);
         if (sslRootCert != null) {
+            // pgjdbc's own factory (LibPQFactory) then trusts exactly the CAs of this file and, with verify-full,
+            // checks the host name.
             props.setProperty("sslrootcert", sslRootCert);
-            if (verifiesCertificate()) {
-                props.setProperty("sslfactory", BundleTrustingSslFactory.class.getName());
-            }
         }
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
@@ -118,11 +117,6 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
 
     /** Whether the driver checks the server's certificate against {@link #sslRootCert()}. */
     boolean verifiesCertificate() {
-        return verifiesCertificate(sslMode);
-    }
-
-    /** Whether {@code sslMode} has the driver check the server's certificate against a CA bundle. */
-    public static boolean verifiesCertificate(String sslMode) {
         return sslMode.startsWith("verify-");
     }
 

@@ -1,5 +1,6 @@
 package io.skylift.migrator.database;
 
+import io.skylift.migrator.failure.CauseChain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
@@ -57,36 +58,17 @@ final class TlsFailure {
                     + setting + ": connect with the cluster's endpoint name as RDS gives it (DB_HOST or the secret's "
                     + "'host'; not an IP address, a CNAME of your own or a tunnel's address)");
         }
-        if (hasCause(e, CertPathBuilderException.class) || hasCause(e, CertPathValidatorException.class)) {
+        if (CauseChain.first(e, CertPathBuilderException.class).isPresent()
+                || CauseChain.first(e, CertPathValidatorException.class).isPresent()) {
             return Optional.of(where + " presented a certificate that the CA bundle does not trust" + setting
                     + ": check that the host is the Aurora cluster's endpoint and that DB_SSL_ROOT_CERT is Amazon "
                     + "RDS's CA bundle (the image's default) or the CA of your own database");
         }
-        if (hasCause(e, SSLException.class)) {
+        if (CauseChain.first(e, SSLException.class).isPresent()) {
             return Optional.of("TLS with the database server at " + target.hostAndPort() + " failed" + setting + ": "
-                    + firstLine(rootCause(e)) + "; check the endpoint and the CA bundle");
+                    + firstLine(CauseChain.root(e)) + "; check the endpoint and the CA bundle");
         }
         return Optional.empty();
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     private static String firstLine(Throwable t) {

@@ -50,7 +50,7 @@ public final class InvocationParser {
         try {
             root = JsonReader.parse(text);
         } catch (JsonSyntaxException e) {
-            root = cloudFormationEventOverLimits(text).orElseThrow(() -> new InvalidInvocationException(
+            root = cloudFormationEventOverLimits(text, e).orElseThrow(() -> new InvalidInvocationException(
                     "The payload is not valid JSON (" + e.getMessage() + " at line " + e.line() + ", column "
                     + e.column() + "): " + USAGE, e));
         }
@@ -65,17 +65,16 @@ public final class InvocationParser {
     }
 
     /**
-     * A CloudFormation event must be answered, or the stack waits for an hour: when all that is wrong with it is
-     * parts over the reader's limits (deep in its properties, which the function does not read), it is read
-     * without them.
+     * A CloudFormation event must be answered, or the stack waits for an hour: when it is over the reader's limits
+     * (deep in its properties, which the function does not read), its string fields and its properties' string
+     * members, all that an event holds that the function reads, are read without the rest.
      */
-    private static Optional<Map<String, Object>> cloudFormationEventOverLimits(String text) {
+    private static Optional<Map<String, Object>> cloudFormationEventOverLimits(String text, JsonSyntaxException error) {
         try {
-            if (JsonReader.parseSkippingOverLimit(text) instanceof Map<?, ?> map && map.containsKey("RequestType")) {
-                LOG.warn("Parts of the CloudFormation event nest deeper than {} levels or hold numbers longer than {} "
-                        + "characters; they were not read", JsonReader.MAX_DEPTH, JsonReader.MAX_NUMBER_LENGTH);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> event = (Map<String, Object>) map;
+            Map<String, Object> event = JsonReader.stringMembers(text);
+            if (event != null && event.containsKey("RequestType")) {
+                LOG.warn("The CloudFormation event is over the JSON reader's limits ({}); only its string fields and "
+                        + "its properties' string members were read", error.getMessage());
                 return Optional.of(event);
             }
         } catch (JsonSyntaxException notJsonEvenSo) {

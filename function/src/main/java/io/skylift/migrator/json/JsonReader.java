@@ -18,70 +18,117 @@ import java.util.Objects;
  * Reads JSON text (RFC 8259) into plain Java values with Jackson's streaming parser: {@link Map} (insertion-ordered)
  * for objects, {@link List} for arrays, {@link String}, {@link Boolean}, {@code null}, and numbers as Jackson's untyped
  * reading makes them ({@link Integer}, else {@link Long}, else {@link BigInteger}; {@link Double} with a fraction or an
- * exponent). The streaming parser, not Jackson's mapper: the mapper's construction cost about 80 ms of a cold start.
+ * exponent). The streaming parser, not Jackson's mapper: the mapper's construction is a noticeable part of a cold
+ * start.
  *
- * <p>Objects and arrays nest at most {@link #MAX_DEPTH} levels and numbers have at most {@link #MAX_NUMBER_LENGTH}
- * characters: a payload of a few kilobytes of {@code [} must end in a clear error (or, for
- * {@link #parseSkippingOverLimit}, in a null), never in a {@link StackOverflowError} that nobody answers. The parser's
- * own limits are lifted so that these are the ones that apply, and it skips over-limit parts without recursing.
+ * <p>Jackson's own {@link StreamReadConstraints} bound what is read: objects and arrays nest at most
+ * {@link #MAX_DEPTH} levels, numbers have at most {@link #MAX_NUMBER_LENGTH} characters, strings Jackson's default
+ * (20 million characters, far above the 6 MB of a Lambda payload or the 64 KB of a secret). A payload of a few
+ * kilobytes of {@code [} ends in a clear error, never in a {@link StackOverflowError} that nobody answers.
  */
 public final class JsonReader {
     /** Deepest nesting of objects and arrays read; CloudFormation events, secrets and payloads use a handful. */
     public static final int MAX_DEPTH = 100;
     /** Longest number read, in characters: parsing a huge one costs time quadratic in its length. */
     public static final int MAX_NUMBER_LENGTH = 1000;
+    /** The largest payload Lambda delivers (6 MB): nothing in one is over it, for {@link #stringMembers}. */
+    private static final int PAYLOAD_LIMIT = 6 * 1024 * 1024;
 
-    /** Only this class's limits apply; the parser's are lifted (it skips deep parts iteratively). */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE)
-                    .maxNumberLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH).build())
+            .build();
+    /** For {@link #stringMembers}, which neither recurses nor converts a number: Jackson skips what it does not keep. */
+    private static final JsonFactory SKIMMING = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(PAYLOAD_LIMIT)
+                    .maxNumberLength(PAYLOAD_LIMIT).maxStringLength(PAYLOAD_LIMIT).build())
             .build();
 
     private final JsonParser parser;
-    private final boolean skipOverLimit;
-    private int depth;
 
-    private JsonReader(JsonParser parser, boolean skipOverLimit) {
+    private JsonReader(JsonParser parser) {
         this.parser = parser;
-        this.skipOverLimit = skipOverLimit;
     }
 
     /**
      * @return the value of the document
-     * @throws JsonSyntaxException with the line and column of the first error, also when objects and arrays nest
-     *                             deeper than {@link #MAX_DEPTH}
+     * @throws JsonSyntaxException with the line and column of the first error, also when the document is over one of
+     *                             the limits
      */
     public static Object parse(String text) {
-        return parse(text, false);
+        Objects.requireNonNull(text, "text must not be null");
+        return read(FACTORY, text, JsonReader::value);
     }
 
     /**
-     * Like {@link #parse(String)}, but what is over a limit is given as null: an object or array nested deeper than
-     * {@link #MAX_DEPTH} (read past, checked only for balanced brackets and well-formed strings), a number longer
-     * than {@link #MAX_NUMBER_LENGTH}. For documents whose such parts are never read, like the properties of a
-     * CloudFormation event that must be answered all the same.
+     * The string members of a top-level object, and of each of its object members their string members, by name;
+     * everything else (other values, anything deeper) is skipped, whatever its depth or length, and only checked for
+     * balanced brackets and well-formed strings. For documents that must be understood even when over the limits of
+     * {@link #parse}, and of which only such members matter, like a CloudFormation event (whose properties are
+     * strings), which must be answered or the stack waits for an hour.
+     *
+     * @return null when the document is not an object
+     * @throws JsonSyntaxException when the document is not JSON
      */
-    public static Object parseSkippingOverLimit(String text) {
-        return parse(text, true);
+    public static Map<String, Object> stringMembers(String text) {
+        Objects.requireNonNull(text, "text must not be null");
+        return read(SKIMMING, text, JsonReader::skim);
     }
 
-    private static Object parse(String text, boolean skipOverLimit) {
-        Objects.requireNonNull(text, "text must not be null");
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            JsonReader reader = new JsonReader(parser, skipOverLimit);
-            if (parser.nextToken() == null) {
-                throw reader.error("Unexpected end of input");
+    private Map<String, Object> skim() throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return null;
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                Map<String, Object> member = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String memberName = parser.currentName();
+                    parser.nextToken();
+                    keepString(member, memberName);
+                }
+                root.put(name, member);
+            } else {
+                keepString(root, name);
             }
-            Object value = reader.value();
-            if (parser.nextToken() != null) {
-                throw reader.error("Unexpected content after the end of the document");
+        }
+        return root;
+    }
+
+    /** Puts the current value under {@code name} when it is a string; skips it otherwise. */
+    private void keepString(Map<String, Object> object, String name) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_STRING) {
+            object.put(name, parser.getText());
+        } else {
+            parser.skipChildren();
+        }
+    }
+
+    private interface Read<T> {
+        T from(JsonReader reader) throws IOException;
+    }
+
+    private static <T> T read(JsonFactory factory, String text, Read<T> read) {
+        try (JsonParser parser = factory.createParser(text)) {
+            JsonReader reader = new JsonReader(parser);
+            try {
+                if (parser.nextToken() == null) {
+                    throw reader.error("Unexpected end of input");
+                }
+                T value = read.from(reader);
+                if (parser.nextToken() != null) {
+                    throw reader.error("Unexpected content after the end of the document");
+                }
+                return value;
+            } catch (JsonProcessingException e) {
+                // Jackson's own message without its excerpt of the input (the input may be a secret); a limit's
+                // error has no location of its own.
+                JsonLocation location = e.getLocation() == null ? parser.currentLocation() : e.getLocation();
+                throw new JsonSyntaxException(e.getOriginalMessage(), location.getLineNr(), location.getColumnNr());
             }
-            return value;
-        } catch (JsonProcessingException e) {
-            // Jackson's own message without its excerpt of the input (the input may be a secret).
-            JsonLocation location = e.getLocation();
-            throw new JsonSyntaxException(e.getOriginalMessage(), location == null ? 1 : location.getLineNr(),
-                    location == null ? 1 : location.getColumnNr());
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
         }
@@ -117,13 +164,6 @@ public final class JsonReader {
 
     private Object value() throws IOException {
         JsonToken token = parser.currentToken();
-        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
-            if (!skipOverLimit) {
-                throw error("Objects and arrays nested deeper than " + MAX_DEPTH + " levels");
-            }
-            parser.skipChildren();
-            return null;
-        }
         return switch (token) {
             case START_OBJECT -> object();
             case START_ARRAY -> array();
@@ -137,19 +177,16 @@ public final class JsonReader {
     }
 
     private Map<String, Object> object() throws IOException {
-        depth++;
         Map<String, Object> object = new LinkedHashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
             object.put(name, value());
         }
-        depth--;
         return object;
     }
 
     private List<Object> array() throws IOException {
-        depth++;
         List<Object> array = new ArrayList<>();
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
             if (token == null) {
@@ -157,17 +194,10 @@ public final class JsonReader {
             }
             array.add(value());
         }
-        depth--;
         return array;
     }
 
     private Object number(JsonToken token) throws IOException {
-        if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
-            if (skipOverLimit) {
-                return null;
-            }
-            throw error("A number longer than " + MAX_NUMBER_LENGTH + " characters");
-        }
         return token == JsonToken.VALUE_NUMBER_FLOAT ? (Object) parser.getDoubleValue() : parser.getNumberValue();
     }
 

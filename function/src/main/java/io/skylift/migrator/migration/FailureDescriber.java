@@ -1,6 +1,7 @@
 package io.skylift.migrator.migration;
 
 import io.skylift.migrator.database.BlockingSession;
+import io.skylift.migrator.failure.CauseChain;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.failure.MigrationFailedException;
 import java.sql.SQLException;
@@ -168,13 +169,7 @@ final class FailureDescriber {
     }
 
     static SQLException rootSqlException(Throwable e) {
-        SQLException found = null;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql) {
-                found = sql;
-            }
-        }
-        return found;
+        return CauseChain.last(e, SQLException.class).orElse(null);
     }
 
     /**

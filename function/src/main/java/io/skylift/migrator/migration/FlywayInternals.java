@@ -1,5 +1,6 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.failure.CauseChain;
 import java.io.Reader;
 import java.util.Map;
 import java.util.Optional;
@@ -36,13 +37,9 @@ final class FlywayInternals {
 
     /** The failed migration in {@code failure}'s cause chain, if a migration failed. */
     static Optional<FailedMigration> failedMigration(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof FlywayMigrateException migrate) {
-                return Optional.of(new FailedMigration(migrate.getMigration(), migrate.isExecutableInTransaction(),
-                        migrate.getLineNumber(), migrate.getErrorResult()));
-            }
-        }
-        return Optional.empty();
+        return CauseChain.first(failure, FlywayMigrateException.class).map(migrate -> new FailedMigration(
+                migrate.getMigration(), migrate.isExecutableInTransaction(), migrate.getLineNumber(),
+                migrate.getErrorResult()));
     }
 
     /** Whether Flyway runs {@code info}'s migration in a transaction; true when it cannot tell. */

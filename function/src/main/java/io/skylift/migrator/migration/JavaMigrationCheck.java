@@ -1,5 +1,6 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.failure.CauseChain;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.failure.MigrationFailedException;
 import java.io.IOException;
@@ -89,7 +90,7 @@ final class JavaMigrationCheck {
 
     private static String causes(Throwable failure) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : CauseChain.of(failure)) {
             if (t instanceof java.lang.reflect.InvocationTargetException || (t.getMessage() == null && t.getCause() != null)) {
                 continue;
             }

@@ -33,12 +33,80 @@ public record MigrationReport(String command, boolean success, String schemaVers
         messages = List.copyOf(messages);
     }
 
-    /** A report without a review (every command but {@code plan} and {@code lint}). */
-    public MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
-                           int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
-                           List<String> messages, long durationMs) {
-        this(command, success, schemaVersion, previousSchemaVersion, migrationsApplied, applied, pending, messages,
-                durationMs, null);
+    /** A report of {@code command}, whose every other component is named as it is set. */
+    public static Builder builder(String command) {
+        return new Builder(command);
+    }
+
+    /**
+     * Sets the components by name. Defaults: {@code success} true, versions null, {@code migrationsApplied} 0, empty
+     * lists, {@code durationMs} 0, no review.
+     */
+    public static final class Builder {
+        private final String command;
+        private boolean success = true;
+        private String schemaVersion;
+        private String previousSchemaVersion;
+        private int migrationsApplied;
+        private List<MigrationSummary> applied = List.of();
+        private List<MigrationSummary> pending = List.of();
+        private List<String> messages = List.of();
+        private long durationMs;
+        private Review review;
+
+        private Builder(String command) {
+            this.command = Objects.requireNonNull(command, "command must not be null");
+        }
+
+        public Builder success(boolean value) {
+            success = value;
+            return this;
+        }
+
+        public Builder schemaVersion(String value) {
+            schemaVersion = value;
+            return this;
+        }
+
+        public Builder previousSchemaVersion(String value) {
+            previousSchemaVersion = value;
+            return this;
+        }
+
+        public Builder migrationsApplied(int value) {
+            migrationsApplied = value;
+            return this;
+        }
+
+        public Builder applied(List<MigrationSummary> value) {
+            applied = value;
+            return this;
+        }
+
+        public Builder pending(List<MigrationSummary> value) {
+            pending = value;
+            return this;
+        }
+
+        public Builder messages(List<String> value) {
+            messages = value;
+            return this;
+        }
+
+        public Builder durationMs(long value) {
+            durationMs = value;
+            return this;
+        }
+
+        public Builder review(Review value) {
+            review = value;
+            return this;
+        }
+
+        public MigrationReport build() {
+            return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
+                    applied, pending, messages, durationMs, review);
+        }
     }
 
     /** The JSON a direct caller receives: every component, in order, nulls included. */

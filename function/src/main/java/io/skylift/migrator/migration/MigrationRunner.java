@@ -254,8 +254,9 @@ public final class MigrationRunner {
                 // ours, so the version this run reached is not necessarily the database's.
                 version = currentVersion(flyway, version);
             }
-            return new MigrationReport(Command.MIGRATE.wireName(), true, version, initial, applied.size(), applied,
-                    pending, result.warnings == null ? List.of() : result.warnings, 0);
+            return MigrationReport.builder(Command.MIGRATE.wireName()).previousSchemaVersion(initial)
+                    .schemaVersion(version).migrationsApplied(applied.size()).applied(applied).pending(pending)
+                    .messages(result.warnings == null ? List.of() : result.warnings).build();
         }
     }
 
@@ -297,7 +298,8 @@ public final class MigrationRunner {
         List<MigrationSummary> pending = Arrays.stream(info.pending()).map(MigrationSummary::of).toList();
         MigrationInfo current = info.current();
         String version = current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
-        return new MigrationReport(command.wireName(), true, version, version, 0, applied, pending, messages, 0);
+        return MigrationReport.builder(command.wireName()).previousSchemaVersion(version).schemaVersion(version)
+                .applied(applied).pending(pending).messages(messages).build();
     }
 
     private static MigrationReport validate(Flyway flyway) {

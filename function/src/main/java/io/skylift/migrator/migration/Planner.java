@@ -93,8 +93,8 @@ final class Planner {
         if (!failed.isEmpty()) {
             messages.add("the schema history holds " + failed.size() + " failed migration(s): repair before migrate");
         }
-        return new MigrationReport(Command.PLAN.wireName(), success, version, version, 0, applied, pending, messages, 0,
-                review);
+        return MigrationReport.builder(Command.PLAN.wireName()).success(success).previousSchemaVersion(version)
+                .schemaVersion(version).applied(applied).pending(pending).messages(messages).review(review).build();
     }
 
     private static String key(String version, String description) {

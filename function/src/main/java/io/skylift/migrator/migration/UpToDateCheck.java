@@ -107,8 +107,8 @@ public final class UpToDateCheck {
                 String version = latestVersion(history);
                 LOG.info("Schema history matches the image's {} migration(s): up to date at version {} "
                         + "(checked without Flyway)", history.size(), version);
-                return Optional.of(new MigrationReport(Command.MIGRATE.wireName(), true, version, version, 0,
-                        List.of(), List.of(), List.of(), (System.nanoTime() - start) / 1_000_000));
+                return Optional.of(MigrationReport.builder(Command.MIGRATE.wireName()).previousSchemaVersion(version)
+                        .schemaVersion(version).durationMs((System.nanoTime() - start) / 1_000_000).build());
             }
         } catch (ImageMigrations.Unsupported e) {
             reason = e.getMessage();

@@ -1,9 +1,8 @@
 package io.skylift.migrator.secrets;
 
+import io.skylift.migrator.Lazy;
 import io.skylift.migrator.failure.SecretReadException;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -14,44 +13,28 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 
 /**
  * Reads secrets with the AWS SDK's Secrets Manager client, built with the standard SDK configuration and the light
- * URL-connection HTTP client, so {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's
- * credentials work unchanged. The client is built on the first read (a Delete event never needs it), or ahead of it
- * in the background ({@link #buildClientInBackground()}).
+ * URL-connection HTTP client (whose HTTPS trusts the JDK's default CAs), so {@code AWS_REGION},
+ * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and the Lambda role's credentials work unchanged. The client is built on
+ * the first read (a Delete event never needs one), which the handler's constructor starts during Lambda's init phase.
  */
 public final class SecretsManagerSource implements SecretSource {
-    private final Supplier<SecretsManagerClient> clientFactory;
-    /** Builds the client once, on whichever thread runs it first; replaced after a failed build. */
-    private FutureTask<SecretsManagerClient> client;
+    private final Lazy<SecretsManagerClient> client;
 
-    /** The standard SDK configuration with the URL-connection HTTP client, trusting the JDK's default CAs. */
+    /** The standard SDK configuration with the URL-connection HTTP client. */
     public SecretsManagerSource() {
-        this(() -> SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(DefaultTrust::managers).build())
-                .build());
+        this(() -> SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
     }
 
     /** For tests: a client pointed at a local endpoint. */
     public SecretsManagerSource(Supplier<SecretsManagerClient> clientFactory) {
-        this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory must not be null");
-        this.client = new FutureTask<>(clientFactory::get);
-    }
-
-    /**
-     * Starts building the client on a daemon thread, so that the first read finds it built (or waits for the build
-     * under way instead of starting another).
-     *
-     * @return the thread building it
-     */
-    public Thread buildClientInBackground() {
-        FutureTask<SecretsManagerClient> build = currentBuild();
-        return Thread.ofPlatform().daemon().name("skylift-warm-up-secrets-client").start(build);
+        this.client = new Lazy<>(Objects.requireNonNull(clientFactory, "clientFactory must not be null"));
     }
 
     @Override
     public String read(String secretId) {
         GetSecretValueResponse response;
         try {
-            response = client().getSecretValue(r -> r.secretId(secretId));
+            response = client.get().getSecretValue(r -> r.secretId(secretId));
         } catch (ResourceNotFoundException e) {
             throw new SecretReadException("Secret '" + secretId + "' was not found: check the ARN or name "
                     + "and that the function runs in the secret's region", e);
@@ -73,35 +56,5 @@ public final class SecretsManagerSource implements SecretSource {
                     + "not supported): store the value as a string");
         }
         return response.secretString();
-    }
-
-    private SecretsManagerClient client() {
-        FutureTask<SecretsManagerClient> build = currentBuild();
-        build.run(); // builds it here unless it is built or being built already
-        try {
-            return build.get();
-        } catch (ExecutionException e) {
-            // Not kept: the next read builds again (an environment mended between invocations), and the error is
-            // the build's own, as if it had been built here.
-            synchronized (this) {
-                if (client == build) {
-                    client = new FutureTask<>(clientFactory::get);
-                }
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw SdkClientException.create("interrupted while the Secrets Manager client was being built", e);
-        }
-    }
-
-    private synchronized FutureTask<SecretsManagerClient> currentBuild() {
-        return client;
     }
 }

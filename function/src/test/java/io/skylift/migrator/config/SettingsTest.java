@@ -1,12 +1,16 @@
 package io.skylift.migrator.config;
 
-import io.skylift.migrator.failure.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.skylift.migrator.failure.ConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,6 +75,30 @@ class SettingsTest {
                 .sslRootCert()).as("a trailing slash on the task root").isEqualTo("/opt/app/rds-ca/global-bundle.pem");
         assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "FLYWAY_LOCATIONS", "filesystem:/sql"))
                 .sslRootCert()).as("outside an image and unset").isNull();
+    }
+
+    @Test
+    void the_default_ca_bundle_is_the_functions_regions_when_the_image_holds_it(@TempDir Path taskRoot)
+            throws Exception {
+        Path regional = taskRoot.resolve(Settings.regionalCaBundle("eu-west-1"));
+        Files.createDirectories(regional.getParent());
+        Files.writeString(regional, "PEM");
+        Map<String, String> environment = new HashMap<>(Map.of("DB_SECRET_ARN", ARN,
+                "LAMBDA_TASK_ROOT", taskRoot.toString(), "AWS_REGION", "eu-west-1"));
+
+        assertThat(Settings.fromEnvironment(environment).sslRootCert())
+                .isEqualTo(taskRoot.resolve("rds-ca/eu-west-1-bundle.pem").toString());
+
+        environment.put("AWS_REGION", "ap-south-2");
+        assertThat(Settings.fromEnvironment(environment).sslRootCert()).as("a region whose bundle the image lacks")
+                .isEqualTo(taskRoot + "/rds-ca/global-bundle.pem");
+        environment.put("AWS_REGION", "../eu-west-1");
+        assertThat(Settings.fromEnvironment(environment).sslRootCert()).as("not a region's name")
+                .isEqualTo(taskRoot + "/rds-ca/global-bundle.pem");
+        environment.put("AWS_REGION", "eu-west-1");
+        environment.put("DB_SSL_ROOT_CERT", "/etc/ssl/our-ca.pem");
+        assertThat(Settings.fromEnvironment(environment).sslRootCert()).as("the variable wins")
+                .isEqualTo("/etc/ssl/our-ca.pem");
     }
 
     @Test

@@ -76,8 +76,9 @@ class JsonTest {
         MigrationSummary applied = new MigrationSummary("1.1", "create \"orders\"", "V1_1__create_orders.sql", "SQL",
                 "Success", 12, "2026-11-22T10:00:00Z");
         MigrationSummary pending = new MigrationSummary(null, "totals", "R__totals.sql", "SQL", "Pending", null, null);
-        MigrationReport report = new MigrationReport("migrate", true, "1.1", null, 1, List.of(applied),
-                List.of(pending), List.of("a warning"), 123);
+        MigrationReport report = MigrationReport.builder("migrate").schemaVersion("1.1").migrationsApplied(1)
+                .applied(List.of(applied)).pending(List.of(pending)).messages(List.of("a warning")).durationMs(123)
+                .build();
 
         // The review (plan and lint only) is written as top-level fields, not as a "review" object.
         ObjectMapper withoutReview = Json.MAPPER.copy().addMixIn(MigrationReport.class, WithoutReview.class);
@@ -96,8 +97,8 @@ class JsonTest {
                 -1234);
         Review review = new Review(List.of(new ChangedMigration("2", "V2__x.sql", "CHECKSUM_MISMATCH", "changed")),
                 List.of(), List.of(new Finding("lock-table", Severity.ERROR, "V5__index.sql", 3, "LOCK \"x\"")));
-        MigrationReport plan = new MigrationReport("plan", false, "4", "4", 0, List.of(), List.of(pending), List.of(),
-                7, review);
+        MigrationReport plan = MigrationReport.builder("plan").success(false).previousSchemaVersion("4")
+                .schemaVersion("4").pending(List.of(pending)).durationMs(7).review(review).build();
 
         Map<String, Object> json = Json.MAPPER.readValue(JsonWriter.write(plan), new TypeReference<>() { });
 
@@ -121,10 +122,13 @@ class JsonTest {
     @Test
     void nesting_deeper_than_the_limit_is_a_clear_error_not_a_stack_overflow() {
         String deep = "[".repeat(200_000) + "]".repeat(200_000);
-        assertThatThrownBy(() -> JsonReader.parse(deep)).isInstanceOf(JsonSyntaxException.class)
-                .hasMessageContaining("nested deeper than " + JsonReader.MAX_DEPTH + " levels");
+        assertThatThrownBy(() -> JsonReader.parse(deep)).isInstanceOfSatisfying(JsonSyntaxException.class, e -> {
+            assertThat(e).hasMessageContaining("nesting depth (" + (JsonReader.MAX_DEPTH + 1)
+                    + ") exceeds the maximum allowed (" + JsonReader.MAX_DEPTH);
+            assertThat(e.column()).as("where it went over").isEqualTo(JsonReader.MAX_DEPTH + 2);
+        });
         assertThatThrownBy(() -> JsonReader.parse("{\"a\":" + "{\"b\":".repeat(200_000)))
-                .isInstanceOf(JsonSyntaxException.class).hasMessageContaining("nested deeper");
+                .isInstanceOf(JsonSyntaxException.class).hasMessageContaining("nesting depth");
     }
 
     @Test
@@ -134,26 +138,26 @@ class JsonTest {
     }
 
     @Test
-    void a_number_longer_than_the_limit_is_a_clear_error() {
+    void a_number_longer_than_the_limit_is_a_clear_error() throws Exception {
         assertThatThrownBy(() -> JsonReader.parse("{\"n\":" + "9".repeat(1_000_000) + "}"))
                 .isInstanceOf(JsonSyntaxException.class)
-                .hasMessageContaining("longer than " + JsonReader.MAX_NUMBER_LENGTH + " characters");
+                .hasMessageContaining("Number value length (1000000) exceeds the maximum allowed ("
+                        + JsonReader.MAX_NUMBER_LENGTH);
+        String longest = "{\"n\":" + "9".repeat(JsonReader.MAX_NUMBER_LENGTH) + "}";
+        assertThat(JsonReader.parse(longest)).as("up to the limit").isEqualTo(Json.MAPPER.readValue(longest, Object.class));
     }
 
     @Test
-    void reading_past_over_limit_parts_gives_them_as_null_and_keeps_the_rest() {
+    void string_members_are_read_past_parts_over_the_limits_and_everything_else_is_skipped() {
         String text = "{\"RequestType\":\"Create\",\"ResourceProperties\":{\"Deep\":"
                 + "{\"s\":\"]}\\\"[\",\"k\":[".repeat(50_000) + "1" + "]}".repeat(50_000)
-                + ",\"Huge\":" + "7".repeat(5_000) + "},\"ResponseURL\":\"http://x\"}";
-        Object value = JsonReader.parseSkippingOverLimit(text);
-        assertThat(value).isInstanceOf(Map.class);
-        Map<?, ?> event = (Map<?, ?>) value;
-        assertThat(event.get("RequestType")).isEqualTo("Create");
-        assertThat(event.get("ResponseURL")).isEqualTo("http://x");
-        Map<?, ?> properties = (Map<?, ?>) event.get("ResourceProperties");
-        assertThat(properties.containsKey("Huge")).isTrue();
-        assertThat(properties.get("Huge")).isNull();
-        assertThatThrownBy(() -> JsonReader.parseSkippingOverLimit("[".repeat(200_000)))
+                + ",\"Huge\":" + "7".repeat(5_000) + ",\"DeployId\":\"2026-12-04T10:00:00Z\"},\"Count\":3,"
+                + "\"ResponseURL\":\"http://x\"}";
+
+        assertThat(JsonReader.stringMembers(text)).isEqualTo(Map.of("RequestType", "Create",
+                "ResourceProperties", Map.of("DeployId", "2026-12-04T10:00:00Z"), "ResponseURL", "http://x"));
+        assertThat(JsonReader.stringMembers("[\"not an object\"]")).isNull();
+        assertThatThrownBy(() -> JsonReader.stringMembers("{\"a\":" + "[".repeat(200_000)))
                 .as("unbalanced brackets are still an error").isInstanceOf(JsonSyntaxException.class);
     }
 }
