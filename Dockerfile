@@ -7,23 +7,33 @@
 # migrations as the image asset (io.skylift.construct.MigratorImage): `cdk synth` prepares the context, `cdk deploy`
 # or the pipeline's asset step builds it. By hand, after that Maven command: docker build -t skylift-migrator .
 
+# The Lambda Java base image, pinned: every stage that runs on it names it through this.
+ARG LAMBDA_BASE=public.ecr.aws/lambda/java:25.2026.07.17.13
+
 # The build outputs, platform-independent classes and jars, under /build as the later stages expect them.
 FROM scratch AS build
 COPY function/target/dependency /build/function/target/dependency
 COPY function/target/skylift-function.jar /build/function/target/skylift-function.jar
 COPY image/target/training /build/image/target/training
 
+# Amazon RDS's CA bundles: the global one (every region), from Amazon's official HTTPS location at build time, and
+# each region's, written from it (io.skylift.image.RdsCaBundles: a certificate naming a region goes to that region's
+# bundle, one naming none to every region's). The function verifies the database's certificate against its region's
+# bundle (defaults DB_SSL_MODE=verify-full, DB_SSL_ROOT_CERT=${LAMBDA_TASK_ROOT}/rds-ca/<AWS_REGION>-bundle.pem, the
+# global bundle where a region has none). Not pinned by checksum on purpose: AWS adds CAs before it rotates certificates.
+FROM ${LAMBDA_BASE} AS rds-ca
+COPY --from=build /build/image/target/training /training
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /rds-ca/global-bundle.pem
+RUN java -cp "/training/*" io.skylift.image.RdsCaBundles /rds-ca/global-bundle.pem /rds-ca
+
 # The function as Lambda runs it. The bootstrap (the entry point) puts lib/*.jar on the JVM's class path.
-FROM public.ecr.aws/lambda/java:25.2026.07.17.13 AS function
+FROM ${LAMBDA_BASE} AS function
 COPY --from=build /build/function/target/dependency ${LAMBDA_TASK_ROOT}/lib/
 COPY --from=build /build/function/target/skylift-function.jar ${LAMBDA_TASK_ROOT}/lib/skylift-function.jar
 # The function's default Flyway location is filesystem:${LAMBDA_TASK_ROOT}/migrations.
 COPY migrations ${LAMBDA_TASK_ROOT}/migrations/
-# Amazon RDS's CA bundle (every region), from Amazon's official HTTPS location at build time: the function verifies
-# the database's certificate against it (defaults DB_SSL_MODE=verify-full and
-# DB_SSL_ROOT_CERT=${LAMBDA_TASK_ROOT}/rds-ca/global-bundle.pem). Readable by all: Lambda runs as a non-root user.
-# Not pinned by checksum on purpose: AWS adds CAs to the bundle before it rotates certificates.
-ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem ${LAMBDA_TASK_ROOT}/rds-ca/global-bundle.pem
+# Readable by all (Lambda runs as a non-root user): ADD --chmod above, and the RUN writes with the default umask.
+COPY --from=rds-ca /rds-ca ${LAMBDA_TASK_ROOT}/rds-ca/
 COPY function/src/main/lambda/bootstrap ${LAMBDA_TASK_ROOT}/bootstrap
 
 # The AOT cache (JEPs 483, 514, 515): the training run starts the function through the bootstrap in training mode and

@@ -192,8 +192,8 @@ class LiveDatabaseTest {
              Statement statement = operator.createStatement()) {
             statement.execute("SELECT pg_advisory_lock(" + flywayKey + ")");
             int holder = pid(operator);
-            fixture.environment.put("DEADLINE_MARGIN_MS", "1000");
-            LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(6));
+            fixture.environment.put("DEADLINE_MARGIN_MS", "3000");
+            LambdaContext context = LambdaContext.withTimeLeft(Duration.ofSeconds(8));
 
             invoke(fixture.handler(), fixture.cloudFormationEvent("Update", "shop-dev-SchemaMigration"), context);
 

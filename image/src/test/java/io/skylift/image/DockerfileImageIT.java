@@ -7,6 +7,7 @@ import io.skylift.migrator.MigratorFixture;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.PostgresExtension;
 import io.skylift.migrator.testkit.RuntimeInterfaceClientProcess;
+import io.skylift.migrator.testkit.TestCertificateAuthority;
 import io.skylift.migrator.testkit.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,9 +47,23 @@ class DockerfileImageIT {
     private static StagedImage image;
 
     @BeforeAll
-    static void build(TestDatabase database) {
-        image = StagedImage.build(DockerfileStages.REPOSITORY.resolve("migrations"), database.caCertificate(),
+    static void build(TestDatabase database) throws IOException {
+        // Amazon RDS's global bundle in miniature: a CA of the function's region (AWS_REGION=us-east-1) that did not
+        // issue the database's certificate, and the database's CA, which names no region (so it is in every region's).
+        Path bundle = directory.resolve("global-bundle.pem");
+        Files.writeString(bundle, Files.readString(TestCertificateAuthority.create("Amazon RDS us-east-1 Root CA "
+                + "RSA2048 G1").writeCertificate(directory.resolve("regional-ca.pem")))
+                + Files.readString(database.caCertificate()));
+        image = StagedImage.build(DockerfileStages.REPOSITORY.resolve("migrations"), bundle,
                 directory.resolve("build"));
+    }
+
+    @Test
+    void the_image_holds_rds_global_bundle_and_each_regions_bundle_written_from_it() throws IOException {
+        assertThat(image.local("/var/task/rds-ca/global-bundle.pem"))
+                .hasSameTextualContentAs(directory.resolve("global-bundle.pem"));
+        assertThat(Files.readString(image.local("/var/task/rds-ca/us-east-1-bundle.pem")).split("BEGIN CERTIFICATE"))
+                .as("the region's CA and the one naming no region, the database's").hasSize(3);
     }
 
     @Test

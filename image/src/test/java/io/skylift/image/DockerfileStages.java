@@ -68,6 +68,7 @@ public record DockerfileStages(List<Stage> stages) {
             throw new UncheckedIOException(e);
         }
         List<Stage> stages = new ArrayList<>();
+        Map<String, String> globalArguments = new LinkedHashMap<>();
         StringBuilder current = new StringBuilder();
         for (String raw : lines) {
             String line = raw.strip();
@@ -84,8 +85,16 @@ public record DockerfileStages(List<Stage> stages) {
                 continue;
             }
             Instruction instruction = parse(text);
-            if (instruction.keyword().equals("FROM")) {
-                List<String> words = instruction.words();
+            if (instruction.keyword().equals("ARG") && stages.isEmpty()) {
+                // A global ARG: only FROM lines may use it, with its default (no --build-arg here or in the image asset).
+                String[] nameAndDefault = instruction.arguments().split("=", 2);
+                if (nameAndDefault.length != 2) {
+                    throw new IllegalStateException("the global " + text + " needs a default: the image is built "
+                            + "without --build-arg");
+                }
+                globalArguments.put(nameAndDefault[0], nameAndDefault[1]);
+            } else if (instruction.keyword().equals("FROM")) {
+                List<String> words = expand(instruction.words(), globalArguments);
                 String name = words.size() == 3 && words.get(1).equalsIgnoreCase("AS") ? words.get(2) : null;
                 stages.add(new Stage(words.get(0), name, new ArrayList<>()));
             } else if (stages.isEmpty()) {
@@ -95,6 +104,24 @@ public record DockerfileStages(List<Stage> stages) {
             }
         }
         return new DockerfileStages(List.copyOf(stages));
+    }
+
+    private static List<String> expand(List<String> words, Map<String, String> arguments) {
+        List<String> expanded = new ArrayList<>();
+        for (String word : words) {
+            Matcher variable = Pattern.compile("\\$\\{(\\w+)}|\\$(\\w+)").matcher(word);
+            StringBuilder result = new StringBuilder();
+            while (variable.find()) {
+                String name = variable.group(1) != null ? variable.group(1) : variable.group(2);
+                String value = arguments.get(name);
+                if (value == null) {
+                    throw new IllegalStateException("FROM uses $" + name + ", which no global ARG declares");
+                }
+                variable.appendReplacement(result, Matcher.quoteReplacement(value));
+            }
+            expanded.add(variable.appendTail(result).toString());
+        }
+        return expanded;
     }
 
     private static Instruction parse(String text) {
