@@ -27,6 +27,7 @@ import io.skylift.migrator.migration.MigrationProgress;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
+import io.skylift.migrator.migration.PlannerRole;
 import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
@@ -65,6 +66,7 @@ public final class Migrator {
     private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
     private final ScramVerifiers verifiers;
+    private final Optional<PlannerRole> plannerRole;
     private MigrationRunner runner;
     private volatile Redactor redactor;
 
@@ -80,6 +82,7 @@ public final class Migrator {
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
+        this.plannerRole = PlannerRole.forSettings(settings);
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
         RedactingFlywayLogs.alsoMask(redactor);
@@ -132,8 +135,8 @@ public final class Migrator {
         AtomicReference<LockWatch> watch = new AtomicReference<>();
         MigrationProgress progress = new MigrationProgress();
         try {
-            return watchdog.call(() -> runWithRotation(request, deadline, connector, watch, progress,
-                            providedFolder), deadline,
+            return watchdog.call(() -> keepPlannerRole(request, runWithRotation(request, deadline, connector, watch,
+                            progress, providedFolder), connector.get()), deadline,
                     () -> ifPresent(connector, DatabaseConnector::cancelRunningWork),
                     () -> ifPresent(connector, DatabaseConnector::abortAll));
         } catch (Watchdog.DeadlineExceededException e) {
@@ -145,6 +148,22 @@ public final class Migrator {
             }
             ifPresent(connector, DatabaseConnector::close);
         }
+    }
+
+    /**
+     * After a successful migrate (also one the up-to-date check answered: the planner may be new to this database),
+     * on the run's own connector, inside the deadline.
+     */
+    private MigrationReport keepPlannerRole(DirectRequest request, MigrationReport report,
+                                            DatabaseConnector connector) {
+        if (plannerRole.isPresent() && request.command() == Command.MIGRATE && report.success()) {
+            try (Connection connection = connector.connect()) {
+                plannerRole.get().keep(connection, secrets.withMaxAge(settings.secretCacheTtl()));
+            } catch (SQLException e) {
+                // closing a connection whose work is done cannot affect the run
+            }
+        }
+        return report;
     }
 
     private MigrationFailedException deadlineFailure(MigrationProgress progress, LockWatch watch) {
