@@ -157,11 +157,8 @@ public final class Migrator {
     private MigrationReport keepPlannerRole(DirectRequest request, MigrationReport report,
                                             DatabaseConnector connector) {
         if (plannerRole.isPresent() && request.command() == Command.MIGRATE && report.success()) {
-            try (Connection connection = connector.connect()) {
-                plannerRole.get().keep(connection, secrets.withMaxAge(settings.secretCacheTtl()));
-            } catch (SQLException e) {
-                // closing a connection whose work is done cannot affect the run
-            }
+            plannerRole.get().keep(connector::connect, secrets.withMaxAge(settings.secretCacheTtl()),
+                    report.migrationsApplied() > 0);
         }
         return report;
     }

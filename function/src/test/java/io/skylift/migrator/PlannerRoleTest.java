@@ -7,6 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.ConnectRetryPolicy;
+import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.invocation.Command;
+import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.secrets.CachingSecretSource;
+import io.skylift.migrator.secrets.SecretsManagerSource;
 import io.skylift.migrator.testkit.LambdaContext;
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.sql.Connection;
@@ -14,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,6 +143,40 @@ class PlannerRoleTest {
     }
 
     @Test
+    void the_planner_runs_info_and_validate_as_its_role_without_the_master_or_placeholder_secrets() {
+        invokeJson(fixture.handler(), "{\"command\":\"migrate\"}");
+        // The planner's environment, as the construct gives it.
+        fixture.environment.put(Settings.SECRET_VARIABLE, PLANNER_SECRET);
+        fixture.environment.remove(Settings.PLANNER_SECRET_VARIABLE);
+        fixture.environment.remove("PLACEHOLDER_SECRET_APP_PASSWORD");
+        MigratorHandler planner = fixture.handler();
+
+        JsonNode info = invokeJson(planner, "{\"command\":\"info\"}");
+        JsonNode validate = invokeJson(planner, "{\"command\":\"validate\"}");
+
+        assertThat(info.get("success").asBoolean()).isTrue();
+        assertThat(info.get("schemaVersion").asText()).isEqualTo("4");
+        assertThat(info.get("applied")).hasSize(5);
+        assertThat(validate.get("success").asBoolean()).as(validate.toString()).isTrue();
+    }
+
+    @Test
+    void a_warm_migrator_keeps_the_role_again_only_after_applying_something_or_a_new_secret() throws SQLException {
+        Migrator migrator = new Migrator(Settings.fromEnvironment(fixture.environment),
+                new CachingSecretSource(new SecretsManagerSource(fixture.secrets::client)), ConnectRetryPolicy.DEFAULT);
+        DirectRequest migrate = new DirectRequest(Command.MIGRATE, null, null);
+        migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+        fixture.database.execute("REVOKE SELECT ON order_statuses FROM \"" + role + "\"");
+
+        migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+        assertThat(mayRead("order_statuses")).as("nothing applied, same secret: not kept again").isFalse();
+
+        fixture.migration("V5__loyalty.sql", "CREATE TABLE loyalty (customer_id bigint PRIMARY KEY);");
+        migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+        assertThat(mayRead("order_statuses")).as("a migration applied: kept again").isTrue();
+    }
+
+    @Test
     void without_the_planner_secret_no_role_is_made() throws SQLException {
         fixture.environment.remove(Settings.PLANNER_SECRET_VARIABLE);
 
@@ -150,6 +191,18 @@ class PlannerRoleTest {
         fixture.secrets.putSecret(PLANNER_SECRET, Json.MAPPER.valueToTree(Map.of(
                 "username", role, "password", password, "host", fixture.database.host(),
                 "port", fixture.database.port(), "dbname", fixture.database.databaseName())).toString());
+    }
+
+    private boolean mayRead(String table) throws SQLException {
+        try (Connection owner = fixture.database.connect();
+             var query = owner.prepareStatement("SELECT has_table_privilege(?, ?, 'SELECT')")) {
+            query.setString(1, role);
+            query.setString(2, table);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     private Connection plannerConnection(String password) throws SQLException {
