@@ -45,10 +45,14 @@ final class LastInStack implements IAspect {
                 || SchemaMigration.RESOURCE_TYPE.equals(resource.getCfnResourceType());
     }
 
-    /** Whether {@code resource} waits for the migration (or the construct holding it) through the construct tree. */
+    /**
+     * Whether {@code resource} waits for the migration (or a construct holding it) through the construct tree: a
+     * dependency added to the resource or to any construct above it (an L2's {@code node.addDependency}).
+     */
     private boolean dependsOnTheMigration(CfnResource resource) {
         String migrationPath = migration.getNode().getPath();
-        return resource.getNode().getDependencies().stream()
+        return resource.getNode().getScopes().stream()
+                .flatMap(scope -> scope.getNode().getDependencies().stream())
                 .map(dependency -> dependency.getNode().getPath())
                 .anyMatch(path -> migrationPath.equals(path) || migrationPath.startsWith(path + "/"));
     }
