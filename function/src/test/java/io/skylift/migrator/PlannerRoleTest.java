@@ -94,6 +94,28 @@ class PlannerRoleTest {
     }
 
     @Test
+    void the_planners_password_never_reaches_the_server_log_as_the_role_is_created_or_fails_to_change() {
+        fixture.database.execute("ALTER DATABASE \"" + fixture.database.databaseName() + "\" SET log_statement = 'all'");
+        int before = PostgresExtension.serverLog().length();
+        invokeJson(fixture.handler(), "{\"command\":\"migrate\"}");
+        // A new password the migrator may no longer set: the refused ALTER ROLE is logged with its text.
+        plannerPassword("planner-second-Pa55word");
+        fixture.database.execute("ALTER ROLE \"" + fixture.database.username() + "\" NOCREATEROLE");
+
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{\"command\":\"migrate\"}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageContaining("PLANNER_ROLE")
+                .hasMessageContaining("The migrations were applied");
+        String log = PostgresExtension.serverLog().substring(before);
+
+        assertThat(log).as("both statements were logged, with a verifier in the password's place")
+                .containsPattern("CREATE ROLE \"?" + role + "\"? WITH LOGIN PASSWORD 'SCRAM-SHA-256\\$4096:")
+                .containsPattern("ALTER ROLE \"?" + role + "\"? WITH LOGIN PASSWORD 'SCRAM-SHA-256\\$4096:");
+        assertThat(log.contains("planner-Pa55word-of-its-own")).as("the first password is in the server log").isFalse();
+        assertThat(log.contains("planner-second-Pa55word")).as("the second password is in the server log").isFalse();
+    }
+
+    @Test
     void a_role_that_can_do_more_than_log_in_is_refused_and_keeps_its_password() throws SQLException {
         // The planner's secret names the migrator's own user: it must not get the planner's password.
         fixture.secrets.putSecret(PLANNER_SECRET, fixture.database.rdsSecretJson()
