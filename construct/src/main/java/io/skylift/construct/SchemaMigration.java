@@ -5,8 +5,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
 import software.constructs.Construct;
 
 /**
@@ -14,11 +17,15 @@ import software.constructs.Construct;
  *
  * <p>Its service token is the function itself: the function answers CloudFormation's response URL, with no provider
  * framework in between. Its {@value #DEPLOY_ID} property is the deploy's time as an ISO-8601 UTC instant
- * ({@code 2026-11-28T09:15:00Z}): a new value on every deploy makes each deploy an Update, and the order of two values
- * tells the function that an Update is CloudFormation rolling a failed deploy back (its {@code DeployId} is earlier
- * than {@code OldResourceProperties.DeployId}), which it answers without migrating. With
+ * ({@code 2026-11-28T09:15:00Z}): a new value on every deploy makes each deploy an Update. The function carries the same
+ * value as {@code SKYLIFT_DEPLOY_ID} (one synthesis, one deploy): an Update whose {@code OldResourceProperties.DeployId}
+ * is the function's own and whose {@code DeployId} is not is CloudFormation rolling a failed deploy back, which it
+ * answers without migrating; ids are compared, never clocks. With
  * {@link MigrationTrigger#MIGRATIONS_CHANGE} it carries no {@code DeployId}: the owner puts the migrations' digest in
  * its construct id, so a change of migrations creates a new resource and deletes the old one.
+ *
+ * <p>It is the last resource of its stack: it depends on every other one ({@link LastInStack}), so nothing else of the
+ * stack can fail and cancel the stack while the migration runs.
  */
 public class SchemaMigration extends Construct {
 
@@ -44,6 +51,7 @@ public class SchemaMigration extends Construct {
                 .properties(props.getDeployId() == null ? Map.of() : Map.of(DEPLOY_ID, props.getDeployId()))
                 .build();
         props.getDependsOn().forEach(resource.getNode()::addDependency);
+        Aspects.of(Stack.of(this)).add(new LastInStack((CfnResource) resource.getNode().getDefaultChild()));
     }
 
     /**

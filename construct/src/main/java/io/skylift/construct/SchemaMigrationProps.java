@@ -24,9 +24,13 @@ public final class SchemaMigrationProps {
                 Objects.requireNonNull(builder.functionTimeout, "functionTimeout must not be null"), "functionTimeout");
         migrateOn = builder.migrateOn == null ? MigrationTrigger.EVERY_DEPLOY : builder.migrateOn;
         String given = SchemaMigration.checkedDeployId(builder.deployId, migrateOn);
-        deployId = given != null || migrateOn == MigrationTrigger.MIGRATIONS_CHANGE ? given
-                : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        deployId = given != null || migrateOn == MigrationTrigger.MIGRATIONS_CHANGE ? given : synthTime();
         dependsOn = List.copyOf(builder.dependsOn);
+    }
+
+    /** The default deploy id: the synth time, to the second, as an ISO-8601 UTC instant. */
+    static String synthTime() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /** A builder. */

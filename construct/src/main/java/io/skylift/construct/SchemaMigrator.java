@@ -17,8 +17,13 @@ import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.ISecretAttachmentTarget;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 import software.constructs.IDependable;
 
@@ -32,6 +37,11 @@ import software.constructs.IDependable;
  * and an ingress rule on each of the database's security groups admitting the function's. It creates no VPC, subnet,
  * endpoint, database or topic: in isolated subnets the function needs a Secrets Manager and an S3 endpoint, which
  * {@link MigratorEndpoints} adds when asked.
+ *
+ * <p>With {@code planner}, a second function from the same image that only plans, lints and reads
+ * ({@value #PLANNER_COMMANDS}), as a database role that cannot write, with the password of a secret of its own (the one
+ * secret the construct creates); the migrator keeps that role. {@link #grantInvokePlanner} lets a plan step invoke the
+ * planner, {@link #grantInvoke} the migrator.
  */
 public class SchemaMigrator extends Construct implements IConnectable {
 
@@ -48,8 +58,18 @@ public class SchemaMigrator extends Construct implements IConnectable {
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     /** Prefix of Flyway's own environment variables for plain placeholders. */
     public static final String FLYWAY_PLACEHOLDER_PREFIX = "FLYWAY_PLACEHOLDERS_";
+    /** The environment variable fixing the commands a function accepts (the function's {@code SKYLIFT_COMMANDS}). */
+    public static final String SKYLIFT_COMMANDS = "SKYLIFT_COMMANDS";
+    /** The environment variable holding the custom resource's {@code DeployId} (the function's rollback rule). */
+    public static final String SKYLIFT_DEPLOY_ID = "SKYLIFT_DEPLOY_ID";
+    /** The migrator's environment variable naming the planner's secret, whose role it keeps. */
+    public static final String PLANNER_SECRET_ARN = "PLANNER_SECRET_ARN";
+    /** The planner's commands: read, plan and lint, never migrate, repair or baseline. */
+    public static final String PLANNER_COMMANDS = "plan,lint,info,validate";
 
     private final DockerImageFunction function;
+    private final DockerImageFunction planner;
+    private final ISecret plannerSecret;
     private final List<ISecurityGroup> securityGroups;
     private final List<CfnSecurityGroupIngress> ingressRules = new ArrayList<>();
     private final SchemaMigration migration;
@@ -69,43 +89,42 @@ public class SchemaMigrator extends Construct implements IConnectable {
                         .allowAllOutbound(true)
                         .build());
 
-        LogGroup.Builder logs = LogGroup.Builder.create(this, "Logs")
-                .retention(props.getLogRetention())
-                .removalPolicy(RemovalPolicy.DESTROY);
-        if (props.getFunctionName() != null) {
-            logs.logGroupName("/aws/lambda/" + props.getFunctionName());
-        }
-        LogGroup logGroup = logs.build();
+        // One value for the custom resource's DeployId and the function's SKYLIFT_DEPLOY_ID: one synthesis.
+        String deployId = props.getMigrateOn() != MigrationTrigger.EVERY_DEPLOY ? null
+                : props.getDeployId() != null ? props.getDeployId() : SchemaMigrationProps.synthTime();
+        DockerImageCode code = MigratorImage.fromMigrations(props.getMigrationsDirectory(), props.getArchitecture());
+        plannerSecret = props.isPlanner() ? plannerSecret(props) : null;
 
-        function = DockerImageFunction.Builder.create(this, "Function")
-                .functionName(props.getFunctionName())
-                .description("Skylift: runs the Flyway migrations baked into its image")
-                .code(MigratorImage.fromMigrations(props.getMigrationsDirectory(), props.getArchitecture()))
-                .architecture(props.getArchitecture())
-                .memorySize(props.getMemorySize())
-                .timeout(props.getTimeout())
-                .vpc(props.getVpc())
-                .vpcSubnets(props.getVpcSubnets())
-                .securityGroups(securityGroups)
-                .environment(environment(props))
-                .logGroup(logGroup)
+        LogGroup logGroup = logGroup("Logs", props.getFunctionName(), props);
+        function = function("Function", props.getFunctionName(),
+                "Skylift: runs the Flyway migrations baked into its image", code, logGroup, props)
+                .environment(migratorEnvironment(props, deployId, plannerSecret))
                 // CloudFormation invokes asynchronously. The function always answers, so a retry could only repeat a
                 // migration after a crash; and an event that waited longer than MAX_EVENT_AGE_SECONDS is dropped
                 // rather than run after CloudFormation stopped waiting for it.
                 .retryAttempts(0)
                 .maxEventAge(Duration.seconds(MAX_EVENT_AGE_SECONDS))
                 .build();
-        NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM4")
-                .reason("The AWS-managed Lambda execution policies grant only writing the function's logs and managing"
-                        + " its network interfaces in the VPC; data access is granted separately, secret by secret.")
-                .appliesTo(List.of(
-                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
-                .build()), true);
+        acceptManagedExecutionPolicies(function);
 
         props.getDatabaseSecret().grantRead(function);
         props.getPlaceholderSecrets().values().forEach(secret -> secret.getSecret().grantRead(function));
+        if (plannerSecret != null) {
+            // The migrator keeps the planner's role: it reads the planner's username and password, and sets them.
+            plannerSecret.grantRead(function);
+            planner = function("Planner", props.getPlannerFunctionName(), "Skylift planner: plans, lints, reads the"
+                            + " schema history; its commands and its database role cannot change the database", code,
+                    logGroup("PlannerLogs", props.getPlannerFunctionName(), props), props)
+                    .environment(plannerEnvironment(props, plannerSecret))
+                    // Invoked synchronously by the plan step or an operator, who see its errors: no retry.
+                    .retryAttempts(0)
+                    .build();
+            acceptManagedExecutionPolicies(planner);
+            // Its own secret and nothing else: neither the database secret nor a placeholder secret.
+            plannerSecret.grantRead(planner);
+        } else {
+            planner = null;
+        }
         allowTo("DatabaseIngress", props.getDatabase(), props.getDatabasePort(), "PostgreSQL from the migrator");
 
         monitoring = new MigratorMonitoring(this, "Monitoring", MigratorMonitoringProps.builder()
@@ -125,8 +144,8 @@ public class SchemaMigrator extends Construct implements IConnectable {
                 .functionTimeout(props.getTimeout())
                 .dependsOn(dependsOn)
                 .migrateOn(props.getMigrateOn());
-        if (props.getDeployId() != null) {
-            migrationProps.deployId(props.getDeployId());
+        if (deployId != null) {
+            migrationProps.deployId(deployId);
         }
         // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
         String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
@@ -136,14 +155,111 @@ public class SchemaMigrator extends Construct implements IConnectable {
         ingressRules.forEach(migration.getResource().getNode()::addDependency);
     }
 
-    private static Map<String, String> environment(SchemaMigratorProps props) {
+    private LogGroup logGroup(String id, String functionName, SchemaMigratorProps props) {
+        LogGroup.Builder logs = LogGroup.Builder.create(this, id)
+                .retention(props.getLogRetention())
+                .removalPolicy(RemovalPolicy.DESTROY);
+        if (functionName != null) {
+            logs.logGroupName("/aws/lambda/" + functionName);
+        }
+        return logs.build();
+    }
+
+    /** The migrator and the planner alike: the same image, network, size and timeout. */
+    private DockerImageFunction.Builder function(String id, String functionName, String description,
+            DockerImageCode code, LogGroup logGroup, SchemaMigratorProps props) {
+        return DockerImageFunction.Builder.create(this, id)
+                .functionName(functionName)
+                .description(description)
+                .code(code)
+                .architecture(props.getArchitecture())
+                .memorySize(props.getMemorySize())
+                .timeout(props.getTimeout())
+                .vpc(props.getVpc())
+                .vpcSubnets(props.getVpcSubnets())
+                .securityGroups(securityGroups)
+                .logGroup(logGroup);
+    }
+
+    private static void acceptManagedExecutionPolicies(DockerImageFunction function) {
+        NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .reason("The AWS-managed Lambda execution policies grant only writing the function's logs and managing"
+                        + " its network interfaces in the VPC; data access is granted separately, secret by secret.")
+                .appliesTo(List.of(
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
+                .build()), true);
+    }
+
+    /**
+     * The planner's secret: its role's name, the database's name and a generated password, attached to the cluster
+     * so that it also carries the host and port (RDS JSON, all the planner needs to connect).
+     */
+    private ISecret plannerSecret(SchemaMigratorProps props) {
+        Secret generated = Secret.Builder.create(this, "PlannerSecret")
+                .description("Skylift: the planner's read-only database role " + props.getPlannerUsername()
+                        + " (created and kept by the migrator)")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .secretStringTemplate("{\"username\":" + jsonString(props.getPlannerUsername())
+                                + ",\"dbname\":" + jsonString(props.getDatabaseName()) + "}")
+                        .generateStringKey("password")
+                        // Letters and digits only: safe in any client's connection string.
+                        .excludePunctuation(true)
+                        .passwordLength(40)
+                        .build())
+                .build();
+        NagSuppressions.addResourceSuppressions(generated, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("No rotation is configured: a rotation function would need its own path to the database and to"
+                        + " the Secrets Manager endpoint. The migrator sets the planner role's password from this secret"
+                        + " at every migrate, so a value put by an operator takes effect at the next deploy.")
+                .build()));
+        return generated.attach((ISecretAttachmentTarget) props.getDatabase());
+    }
+
+    private static String jsonString(String value) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
+    }
+
+    private static Map<String, String> migratorEnvironment(SchemaMigratorProps props, String deployId,
+            ISecret plannerSecret) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
-        props.getPlaceholders().forEach((name, value) ->
-                environment.put(FLYWAY_PLACEHOLDER_PREFIX + name.toUpperCase(Locale.ROOT), value));
+        plainPlaceholders(props, environment);
         props.getPlaceholderSecrets().forEach((name, secret) ->
                 environment.put(PLACEHOLDER_SECRET_PREFIX + name.toUpperCase(Locale.ROOT), secret.environmentValue()));
+        if (deployId != null) {
+            environment.put(SKYLIFT_DEPLOY_ID, deployId);
+        }
+        if (plannerSecret != null) {
+            environment.put(PLANNER_SECRET_ARN, plannerSecret.getSecretArn());
+        }
         return environment;
+    }
+
+    /** No placeholder secret, no master secret: its own secret, its commands and the plain placeholders. */
+    private static Map<String, String> plannerEnvironment(SchemaMigratorProps props, ISecret plannerSecret) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(DB_SECRET_ARN, plannerSecret.getSecretArn());
+        environment.put(SKYLIFT_COMMANDS, PLANNER_COMMANDS);
+        plainPlaceholders(props, environment);
+        return environment;
+    }
+
+    private static void plainPlaceholders(SchemaMigratorProps props, Map<String, String> environment) {
+        props.getPlaceholders().forEach((name, value) ->
+                environment.put(FLYWAY_PLACEHOLDER_PREFIX + name.toUpperCase(Locale.ROOT), value));
     }
 
     /**
@@ -185,9 +301,19 @@ public class SchemaMigrator extends Construct implements IConnectable {
         }
     }
 
-    /** Lets {@code grantee} invoke the function (for example a pipeline step). */
+    /** Lets {@code grantee} invoke the migrator (for example the post-deploy step); it can run every command. */
     public Grant grantInvoke(IGrantable grantee) {
         return function.grantInvoke(grantee);
+    }
+
+    /**
+     * Lets {@code grantee} invoke the planner (for example the plan step before an approval), which can only plan,
+     * lint and read.
+     *
+     * @throws IllegalStateException when the construct has no planner ({@code planner} unset)
+     */
+    public Grant grantInvokePlanner(IGrantable grantee) {
+        return requirePlanner().grantInvoke(grantee);
     }
 
     /** The function's security groups, as connections. */
@@ -199,6 +325,23 @@ public class SchemaMigrator extends Construct implements IConnectable {
     /** The function. */
     public DockerImageFunction getFunction() {
         return function;
+    }
+
+    /** The planner, or null when the props did not ask for one. */
+    public DockerImageFunction getPlanner() {
+        return planner;
+    }
+
+    /** The planner's secret (attached to the cluster), or null without a planner. */
+    public ISecret getPlannerSecret() {
+        return plannerSecret;
+    }
+
+    private DockerImageFunction requirePlanner() {
+        if (planner == null) {
+            throw new IllegalStateException("This SchemaMigrator has no planner: set planner(true) in its props");
+        }
+        return planner;
     }
 
     /** The custom resource. */

@@ -18,6 +18,8 @@ import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.rds.DatabaseCluster;
+import software.amazon.awscdk.services.rds.DatabaseClusterAttributes;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 
 /**
@@ -86,6 +88,21 @@ class SchemaMigratorPropsTest {
         refused(b -> b.memorySize(256), "memorySize", "256");
         refused(b -> b.databasePort(0), "databasePort");
         refused(b -> b.securityGroups(List.of()), "securityGroups");
+    }
+
+    @Test
+    void a_planner_needs_a_cluster_a_database_name_and_a_plain_role_name() {
+        // valid()'s database is a security group: no secret can be attached to it.
+        refused(b -> b.planner(true).databaseName("orders"), "planner", "cluster", "ISecretAttachmentTarget");
+        UnaryOperator<SchemaMigratorProps.Builder> cluster = b -> b.database(DatabaseCluster.fromDatabaseClusterAttributes(
+                stack, "Cluster" + System.nanoTime(), DatabaseClusterAttributes.builder().clusterIdentifier("orders")
+                        .build()));
+        refused(b -> cluster.apply(b).planner(true), "planner needs databaseName");
+        refused(b -> cluster.apply(b).planner(true).databaseName("orders").plannerUsername("Planner; DROP"),
+                "plannerUsername", "Planner; DROP");
+        assertThat(cluster.apply(valid()).planner(true).databaseName("orders").build().getPlannerUsername())
+                .isEqualTo(SchemaMigratorProps.DEFAULT_PLANNER_USERNAME);
+        assertThat(valid().build().isPlanner()).as("only when asked").isFalse();
     }
 
     @Test

@@ -137,7 +137,9 @@ class SchemaMigratorTest {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
                 "DB_SECRET_ARN", DB_SECRET,
                 "FLYWAY_PLACEHOLDERS_REGION_NAME", "Europe",
-                "PLACEHOLDER_SECRET_CURRENCY", CURRENCY_SECRET + "#code"))));
+                "PLACEHOLDER_SECRET_CURRENCY", CURRENCY_SECRET + "#code",
+                // The custom resource's DeployId, for the function's rollback rule.
+                "SKYLIFT_DEPLOY_ID", "2026-11-28T09:15:00Z"))));
     }
 
     @Test

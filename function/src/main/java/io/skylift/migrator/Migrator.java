@@ -27,6 +27,7 @@ import io.skylift.migrator.migration.MigrationProgress;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
+import io.skylift.migrator.migration.PlannerRole;
 import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
@@ -65,6 +66,7 @@ public final class Migrator {
     private final ScramVerifiers verifiers;
     /** Built on first use: most deploys never need Flyway. */
     private final Lazy<MigrationRunner> runner;
+    private final Optional<PlannerRole> plannerRole;
     private volatile Redactor redactor;
 
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
@@ -80,6 +82,7 @@ public final class Migrator {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.runner = new Lazy<>(() -> new MigrationRunner(settings));
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
+        this.plannerRole = PlannerRole.forSettings(settings);
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
         RedactingFlywayLogs.alsoMask(redactor);
@@ -130,12 +133,26 @@ public final class Migrator {
     private MigrationReport run(DirectRequest request, Deadline deadline, Path providedFolder) {
         try (RunState state = new RunState()) {
             try {
-                return watchdog.call(() -> runWithRotation(request, deadline, state, providedFolder), deadline,
-                        state::cancelRunningWork, state::abortAll);
+                return watchdog.call(() -> keepPlannerRole(request,
+                                runWithRotation(request, deadline, state, providedFolder), state.connector()),
+                        deadline, state::cancelRunningWork, state::abortAll);
             } catch (Watchdog.DeadlineExceededException e) {
                 throw deadlineFailure(state);
             }
         }
+    }
+
+    /**
+     * After a successful migrate (also one the up-to-date check answered: the planner may be new to this database),
+     * on the run's own connector, inside the deadline.
+     */
+    private MigrationReport keepPlannerRole(DirectRequest request, MigrationReport report,
+                                            DatabaseConnector connector) {
+        if (plannerRole.isPresent() && request.command() == Command.MIGRATE && report.success()) {
+            plannerRole.get().keep(connector::connect, secrets.withMaxAge(settings.secretCacheTtl()),
+                    report.migrationsApplied() > 0);
+        }
+        return report;
     }
 
     private MigrationFailedException deadlineFailure(RunState state) {

@@ -22,6 +22,11 @@ final class RunState implements AutoCloseable {
     }
 
     /** Makes {@code next} the current connector, closing the previous attempt's. */
+    /** The run's current connector; null before the run connected. */
+    DatabaseConnector connector() {
+        return connector;
+    }
+
     synchronized void connectWith(DatabaseConnector next) {
         DatabaseConnector previous = connector;
         connector = next;

@@ -3,6 +3,7 @@ package io.skylift.infra;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import io.skylift.infra.database.Database;
+import io.skylift.infra.monitoring.AlarmTopic;
 import io.skylift.infra.network.Network;
 import java.util.List;
 import java.util.Objects;
@@ -12,17 +13,24 @@ import software.amazon.awscdk.Stack;
 import software.constructs.Construct;
 
 /**
- * One stage's stateful half: the network, the Aurora cluster and its secrets.
+ * One stage's stateful half: the network, the Aurora cluster and its secrets, and the topic the migrator's alarms
+ * notify.
  *
  * <p>Nothing of the migrator lives here, and nothing here refers to the migrator, so a failed migration
- * rolls back only the {@link MigratorStack}, never this stack (whose cluster may be deletion-protected).
+ * rolls back only the {@link MigratorStack}, never this stack (whose cluster may be deletion-protected). The alarm
+ * topic lives here for the same reason: a failed first deploy of the migrator stack, which is then deleted, would take
+ * the topic's subscriptions with it.
  * It keeps the stack name and logical ids the single-stack version used ({@code <namePrefix>-<stage>},
  * {@code Network/...}, {@code Database/...}), so an existing cluster stays where it is.
  */
 public final class DataStack extends Stack {
 
+    /** Output: the SNS topic the migrator's alarms notify. */
+    public static final String OUTPUT_ALARM_TOPIC_ARN = "AlarmTopicArn";
+
     private final Network network;
     private final Database database;
+    private final AlarmTopic alarmTopic;
 
     public DataStack(Construct scope, String id, StageStackProps props) {
         super(scope, id, props.stackProps(nameOf(props.settings(), props.stage()),
@@ -54,11 +62,15 @@ public final class DataStack extends Stack {
                 .logRetention(settings.migrator().logRetention())
                 .build());
 
+        alarmTopic = new AlarmTopic(this, "AlarmTopic", alarmTopicName(settings, stage));
+
         output("DatabaseEndpoint", database.getCluster().getClusterEndpoint().getHostname(),
                 "Writer endpoint of the Aurora cluster (reachable inside the VPC only)");
         output("DatabaseSecretArn", database.getMasterSecret().getSecretArn(), "Master user's secret");
         output("AppSecretArn", database.getAppSecret().getSecretArn(),
                 "Application user's secret (username, password, host, port, dbname)");
+        output(OUTPUT_ALARM_TOPIC_ARN, alarmTopic.getTopic().getTopicArn(),
+                "SNS topic of the migrator's alarms: aws sns subscribe --topic-arn <this> --protocol email ...");
     }
 
     /**
@@ -78,6 +90,20 @@ public final class DataStack extends Stack {
     /** The cluster and its secrets. */
     public Database getDatabase() {
         return database;
+    }
+
+    /** The topic the migrator's alarms notify. */
+    public AlarmTopic getAlarmTopic() {
+        return alarmTopic;
+    }
+
+    /**
+     * The alarm topic's physical name, {@code <namePrefix>-<stage>-alarms}: fixed, so the ARN subscribers use stays.
+     * (Not the {@code -migrator-alarms} of the topic that lived in the migrator stack: both exist during the deploy
+     * that moves it.)
+     */
+    public static String alarmTopicName(SkyliftSettings settings, StageSettings stage) {
+        return nameOf(settings, stage) + "-alarms";
     }
 
     /** The stack name, {@code <namePrefix>-<stage>}; also the cluster identifier. */

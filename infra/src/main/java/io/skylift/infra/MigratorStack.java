@@ -25,9 +25,10 @@ import software.constructs.Construct;
 import software.constructs.IDependable;
 
 /**
- * One stage's stateless half: the migrator function, the custom resource that migrates on every deploy,
- * the migrator's network access to the database and Secrets Manager, its alarms and their topic, and the
- * outputs operators and the pipeline read. It depends on the stage's {@link DataStack}.
+ * One stage's stateless half: the migrator function, the planner (the same image, only plan, lint, info and validate,
+ * as a read-only database role with a secret of its own), the custom resource that migrates on every deploy and
+ * comes last in the stack, the functions' network access to the database and Secrets Manager, the alarms, and the
+ * outputs operators and the pipeline read. It depends on the stage's {@link DataStack}, which holds the alarm topic.
  *
  * <p>A failed migration fails and rolls back this stack only. After a failed first deploy it is left in
  * {@code ROLLBACK_COMPLETE} and holds nothing of value: deleting it is the recovery (README, Operations).
@@ -45,8 +46,8 @@ public final class MigratorStack extends Stack {
     public static final String OUTPUT_MIGRATIONS_APPLIED = "MigrationsApplied";
     /** Output: the migrator's ARN, which the pipeline's post-deploy step invokes. */
     public static final String OUTPUT_MIGRATOR_ARN = "MigratorFunctionArn";
-    /** Output: the SNS topic the migrator's alarms notify. */
-    public static final String OUTPUT_ALARM_TOPIC_ARN = "AlarmTopicArn";
+    /** Output: the planner's ARN, which the plan step before a promoted stage's approval invokes. */
+    public static final String OUTPUT_PLANNER_ARN = "PlannerFunctionArn";
 
     private final SchemaMigrator migrator;
     private final CfnOutput migratorArnOutput;
@@ -65,7 +66,7 @@ public final class MigratorStack extends Stack {
 
         Duration timeout = Duration.minutes(settings.migrator().timeoutMinutes());
         String functionName = functionName(settings, stage);
-        AlarmTopic alarmTopic = new AlarmTopic(this, "AlarmTopic", functionName + "-alarms");
+        AlarmTopic alarmTopic = data.getAlarmTopic();
         migrator = new SchemaMigrator(this, "Migrator", SchemaMigratorProps.builder()
                 .vpc(network.getVpc())
                 .vpcSubnets(network.getWorkloadSubnets())
@@ -77,6 +78,10 @@ public final class MigratorStack extends Stack {
                 .placeholderSecrets(Map.of("app_password",
                         PlaceholderSecret.fromSecret(database.getAppSecret(), "password")))
                 .functionName(functionName)
+                // The planner: what the plan step before a promotion invokes, never the migrator.
+                .planner(true)
+                .databaseName(settings.database().databaseName())
+                .plannerFunctionName(plannerFunctionName(settings, stage))
                 .architecture("x86_64".equals(settings.migrator().architecture()) ? Architecture.X86_64
                         : Architecture.ARM_64)
                 .timeout(timeout)
@@ -92,19 +97,18 @@ public final class MigratorStack extends Stack {
                 .build());
         migrator.allowTo("SecretsManagerIngress", network.getSecretsManagerEndpoint(), 443,
                 "Secrets Manager (HTTPS) from the migrator");
-        // A stage in another account is checked by the pipeline's post-deploy step (and, for a promoted stage, planned
-        // by its plan step), which run in the pipeline's account: those steps' roles (named, so this stack can name
-        // them) may invoke this function, and no other principal of that account. In the same account the steps'
-        // roles need no resource policy: their own policies name this one function, and nothing here grants
-        // invocation to anyone else.
+        // A stage in another account is migrated by the pipeline's post-deploy step and, for a promoted stage, planned
+        // by its plan step; both run in the pipeline's account. The post-deploy step's role (named, so this stack can
+        // name it) may invoke the migrator, the plan step's role the planner, and no other principal of that account
+        // either. In the same account the steps' roles need no resource policy: their own policies name their one
+        // function, and nothing here grants invocation to anyone else.
         if (settings.isCrossAccount(stage)) {
             migrator.getFunction().addPermission("PipelineStepInvoke", Permission.builder()
                     .principal(pipelineRole(settings, MigrateStep.roleName(settings, stage)))
                     .action("lambda:InvokeFunction")
                     .build());
-            // The plan step before a promoted stage's approval (the plan runs in read-only sessions).
             if (!stage.name().equals("dev")) {
-                migrator.getFunction().addPermission("PlanStepInvoke", Permission.builder()
+                migrator.getPlanner().addPermission("PlanStepInvoke", Permission.builder()
                         .principal(pipelineRole(settings, PlanStep.roleName(settings, stage)))
                         .action("lambda:InvokeFunction")
                         .build());
@@ -119,12 +123,13 @@ public final class MigratorStack extends Stack {
         migratorArnOutput = output(OUTPUT_MIGRATOR_ARN, migrator.getFunction().getFunctionArn(),
                 "The migrator: aws lambda invoke --function-name <this> --payload '{\"command\":\"info\"}' ...");
         output("MigratorFunctionName", migrator.getFunction().getFunctionName(), "The migrator's function name");
+        output(OUTPUT_PLANNER_ARN, migrator.getPlanner().getFunctionArn(), "The planner (plan, lint, info, validate;"
+                + " a read-only database role): aws lambda invoke --function-name <this> --payload"
+                + " '{\"command\":\"info\"}' ...");
         output("DashboardName", monitoring.getDashboard().getDashboardName(), "CloudWatch dashboard of the migrator");
         output("ErrorAlarmName", monitoring.getErrorAlarm().getAlarmName(), "Alarm on the migrator's errors");
         output("MigrationFailedAlarmName", monitoring.getMigrationFailedAlarm().getAlarmName(),
                 "Alarm on failed migrations (every caller, the custom resource included)");
-        output(OUTPUT_ALARM_TOPIC_ARN, alarmTopic.getTopic().getTopicArn(),
-                "SNS topic of the migrator's alarms: aws sns subscribe --topic-arn <this> --protocol email ...");
     }
 
     /** The migrator: function, custom resource, alarms and dashboard. */
@@ -145,6 +150,11 @@ public final class MigratorStack extends Stack {
     /** The physical name of a stage's migrator function: {@code <namePrefix>-<stage>-migrator}. */
     public static String functionName(SkyliftSettings settings, StageSettings stage) {
         return settings.namePrefix() + "-" + stage.name() + "-migrator";
+    }
+
+    /** The physical name of a stage's planner function: {@code <namePrefix>-<stage>-planner}. */
+    public static String plannerFunctionName(SkyliftSettings settings, StageSettings stage) {
+        return settings.namePrefix() + "-" + stage.name() + "-planner";
     }
 
     /** A role of the pipeline's account, by its fixed name. */

@@ -54,7 +54,10 @@ class AppVariantsTest {
         assertThat(app.data("dev").getStackName()).isEqualTo("orders-dev");
         assertThat(app.migrator("dev").getStackName()).isEqualTo("orders-dev-migrator");
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "orders-dev-migrator"));
-        devMigrator.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "orders-dev-migrator-alarms"));
+        dev.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "orders-dev-alarms"));
+        devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "orders-dev-planner"));
+        devMigrator.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
+                Match.objectLike(Map.of("SecretStringTemplate", "{\"username\":\"skylift_planner\",\"dbname\":\"orders\"}"))));
         dev.hasResourceProperties("AWS::RDS::DBCluster", Map.of("DBClusterIdentifier", "orders-dev",
                 "DatabaseName", "orders"));
         dev.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",

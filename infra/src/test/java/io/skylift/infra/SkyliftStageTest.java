@@ -59,6 +59,8 @@ class SkyliftStageTest {
             t.resourceCountIs("AWS::RDS::DBCluster", 1);
             t.resourceCountIs("AWS::EC2::VPC", 1);
             t.resourceCountIs("AWS::SecretsManager::Secret", 2);
+            // The alarm topic: a failed first deploy of the migrator stack must not take its subscriptions along.
+            t.resourceCountIs("AWS::SNS::Topic", 1);
             t.resourceCountIs("AWS::Lambda::Function", 0);
             t.resourceCountIs("Custom::SkyliftSchemaMigration", 0);
             t.resourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
@@ -69,7 +71,9 @@ class SkyliftStageTest {
         for (Template t : List.of(devMigrator, prodMigrator)) {
             t.resourceCountIs("AWS::RDS::DBCluster", 0);
             t.resourceCountIs("AWS::EC2::VPC", 0);
-            t.resourceCountIs("AWS::SecretsManager::Secret", 0);
+            t.resourceCountIs("AWS::SNS::Topic", 0);
+            // The planner's, which holds only the read-only role's password.
+            t.resourceCountIs("AWS::SecretsManager::Secret", 1);
         }
     }
 
@@ -84,11 +88,11 @@ class SkyliftStageTest {
     void every_output_is_kept_and_moves_to_the_stack_that_owns_it() {
         assertThat(dev.toJSON().get("Outputs").toString())
                 .contains("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn");
-        for (String output : List.of("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn")) {
+        for (String output : List.of("DatabaseEndpoint", "DatabaseSecretArn", "AppSecretArn", "AlarmTopicArn")) {
             dev.hasOutput(output, Map.of("Value", Match.anyValue()));
         }
         for (String output : List.of("SchemaVersion", "MigrationsApplied", "MigratorFunctionArn", "MigratorFunctionName",
-                "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName", "AlarmTopicArn")) {
+                "PlannerFunctionArn", "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName")) {
             devMigrator.hasOutput(output, Map.of("Value", Match.anyValue()));
         }
     }
@@ -264,7 +268,7 @@ class SkyliftStageTest {
 
     @Test
     void the_migrator_is_an_arm64_image_function_in_the_isolated_subnets() {
-        devMigrator.resourceCountIs("AWS::Lambda::Function", 1);
+        devMigrator.resourceCountIs("AWS::Lambda::Function", 2);
         devMigrator.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "skylift-dev-migrator",
                 "PackageType", "Image",
@@ -285,7 +289,8 @@ class SkyliftStageTest {
     @Test
     void the_migrators_image_is_built_the_constructs_way_from_the_repositorys_dockerfile_function_and_migrations()
             throws java.io.IOException {
-        Map<String, Object> function = devMigrator.findResources("AWS::Lambda::Function").values().iterator().next();
+        Map<String, Object> function = devMigrator.findResources("AWS::Lambda::Function").get(
+                logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function"));
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) function.get("Metadata");
         assertThat(metadata).containsEntry("aws:asset:dockerfile-path", "Dockerfile")
@@ -324,29 +329,60 @@ class SkyliftStageTest {
     }
 
     @Test
-    void the_migrator_may_read_exactly_its_two_secrets_and_nothing_else() {
+    void the_migrator_may_read_exactly_its_two_secrets_and_the_planners_and_the_planner_only_its_own() {
         String master = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/Cluster/Secret/Attachment");
         String app = logicalId(dev, "AWS::SecretsManager::SecretTargetAttachment", "Database/AppSecret/Attachment");
-        List<Object> secretResources = new ArrayList<>();
+        String planner = logicalId(devMigrator, "AWS::SecretsManager::SecretTargetAttachment",
+                "Migrator/PlannerSecret/Attachment");
         for (Template t : List.of(devMigrator, prodMigrator)) {
             for (Map<String, Object> statement : statements(t)) {
                 if (actions(statement).stream().anyMatch(a -> a.startsWith("secretsmanager:") || a.equals("*"))) {
                     assertThat(statement.get("Resource")).as("secretsmanager resources").isNotEqualTo("*")
                             .asString().doesNotContain("*");
-                    if (t == devMigrator) {
-                        Object resource = statement.get("Resource");
-                        secretResources.addAll(resource instanceof List<?> list ? list : List.of(resource));
-                    }
                 }
             }
         }
-        assertThat(secretResources).containsExactlyInAnyOrder(fromDevData(Map.of("Ref", master)),
-                fromDevData(Map.of("Ref", app)));
+        assertThat(secretsReadBy(devMigrator, "Migrator/Function")).containsExactlyInAnyOrder(
+                fromDevData(Map.of("Ref", master)), fromDevData(Map.of("Ref", app)), Map.of("Ref", planner));
+        assertThat(secretsReadBy(devMigrator, "Migrator/Planner")).containsExactly(Map.of("Ref", planner));
+    }
+
+    @Test
+    void the_planner_is_the_same_image_fixed_to_the_read_commands_with_its_own_secret_only() {
+        String planner = logicalId(devMigrator, "AWS::SecretsManager::SecretTargetAttachment",
+                "Migrator/PlannerSecret/Attachment");
+        Map<String, Object> migratorFunction = properties(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
+        Map<String, Object> plannerFunction = properties(devMigrator, "AWS::Lambda::Function", "Migrator/Planner");
+        assertThat(plannerFunction).containsEntry("FunctionName", "skylift-dev-planner")
+                .containsEntry("Code", migratorFunction.get("Code"))
+                .containsEntry("VpcConfig", migratorFunction.get("VpcConfig"))
+                .containsEntry("Environment", Map.of("Variables", Map.of(
+                        "DB_SECRET_ARN", Map.of("Ref", planner),
+                        "SKYLIFT_COMMANDS", "plan,lint,info,validate")));
+        // Its secret names the read-only role and the database; the attachment adds the cluster's host and port.
+        devMigrator.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
+                Match.objectLike(Map.of("SecretStringTemplate",
+                        "{\"username\":\"skylift_planner\",\"dbname\":\"skylift\"}"))));
+        devMigrator.hasResourceProperties("AWS::SecretsManager::SecretTargetAttachment", Map.of(
+                "TargetType", "AWS::RDS::DBCluster",
+                "TargetId", fromDevData(Map.of("Ref", logicalId(dev, "AWS::RDS::DBCluster", "Database/Cluster")))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_migrator_keeps_the_planners_role_and_carries_the_custom_resources_deploy_id() {
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) properties(devMigrator,
+                "AWS::Lambda::Function", "Migrator/Function").get("Environment")).get("Variables");
+        assertThat(variables).containsEntry("SKYLIFT_DEPLOY_ID", "2026-01-02T03:04:05Z")
+                .containsEntry("PLANNER_SECRET_ARN", Map.of("Ref", logicalId(devMigrator,
+                        "AWS::SecretsManager::SecretTargetAttachment", "Migrator/PlannerSecret/Attachment")));
+        devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of("DeployId", "2026-01-02T03:04:05Z"));
     }
 
     @Test
     void a_queued_event_is_never_retried_and_dropped_after_two_minutes() {
-        devMigrator.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+        // The migrator's; the planner's (invoked synchronously) only turns retries off.
+        devMigrator.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
         devMigrator.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
                 "FunctionName", Map.of("Ref", logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function")),
                 "Qualifier", "$LATEST",
@@ -367,7 +403,7 @@ class SkyliftStageTest {
     @Test
     void an_alarm_watches_the_functions_own_migration_failed_metric_and_notifies_the_topic() {
         String function = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
-        String topic = logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic");
+        Object topic = fromDevData(Map.of("Ref", logicalId(dev, "AWS::SNS::Topic", "AlarmTopic/Topic")));
         devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "Skylift",
                 "MetricName", "MigrationFailed",
@@ -376,13 +412,13 @@ class SkyliftStageTest {
                 "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold",
                 "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(Map.of("Ref", topic))));
+                "AlarmActions", List.of(topic)));
     }
 
     @Test
     void an_alarm_watches_lambdas_errors_and_notifies_the_same_topic() {
         String function = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Function");
-        String topic = logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic");
+        Object topic = fromDevData(Map.of("Ref", logicalId(dev, "AWS::SNS::Topic", "AlarmTopic/Topic")));
         devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "Errors",
                 "Namespace", "AWS/Lambda",
@@ -390,7 +426,7 @@ class SkyliftStageTest {
                 "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold",
                 "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(Map.of("Ref", topic))));
+                "AlarmActions", List.of(topic)));
         devMigrator.resourceCountIs("AWS::CloudWatch::Alarm", 2);
     }
 
@@ -407,23 +443,23 @@ class SkyliftStageTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void the_alarm_topic_is_named_encrypted_with_a_rotated_key_that_cloud_watch_may_use_and_refuses_plain_http() {
-        String key = logicalId(devMigrator, "AWS::KMS::Key", "AlarmTopic/Key");
-        devMigrator.hasResourceProperties("AWS::SNS::Topic", Map.of(
-                "TopicName", "skylift-dev-migrator-alarms",
+    void the_alarm_topic_lives_in_the_data_stack_named_encrypted_with_a_rotated_key_that_cloud_watch_may_use_and_refuses_plain_http() {
+        String key = logicalId(dev, "AWS::KMS::Key", "AlarmTopic/Key");
+        dev.hasResourceProperties("AWS::SNS::Topic", Map.of(
+                "TopicName", "skylift-dev-alarms",
                 "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(key, "Arn"))));
-        devMigrator.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true,
+        dev.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true,
                 "KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
                         "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"),
                         "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount",
                                 Map.of("Ref", "AWS::AccountId"))))))))));
-        devMigrator.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
+        dev.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
                 Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Effect", "Deny",
                         "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
-        devMigrator.hasOutput("AlarmTopicArn", Map.of("Value", Map.of("Ref",
-                logicalId(devMigrator, "AWS::SNS::Topic", "AlarmTopic/Topic"))));
+        dev.hasOutput("AlarmTopicArn", Map.of("Value", Map.of("Ref",
+                logicalId(dev, "AWS::SNS::Topic", "AlarmTopic/Topic"))));
     }
 
     @Test
@@ -446,8 +482,27 @@ class SkyliftStageTest {
         devMigrator.hasResourceProperties("Custom::SkyliftSchemaMigration", Map.of(
                 "ServiceToken", Map.of("Fn::GetAtt", List.of(logicalId(devMigrator, "AWS::Lambda::Function",
                         "Migrator/Function"), "Arn"))));
-        // No provider framework: the only function in the stack is the migrator.
-        devMigrator.resourceCountIs("AWS::Lambda::Function", 1);
+        // No provider framework: the only functions in the stack are the migrator and the planner.
+        assertThat(devMigrator.findResources("AWS::Lambda::Function").values().stream()
+                .map(f -> String.valueOf(((Map<?, ?>) f.get("Properties")).get("FunctionName"))).toList())
+                .containsExactlyInAnyOrder("skylift-dev-migrator", "skylift-dev-planner");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_custom_resource_is_the_last_resource_of_its_stack_depending_on_every_other() {
+        for (Template t : List.of(devMigrator, prodMigrator)) {
+            Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) t.toJSON().get("Resources");
+            String migration = logicalId(t, "Custom::SkyliftSchemaMigration", "SchemaMigration");
+            List<String> others = resources.entrySet().stream()
+                    .filter(e -> !e.getKey().equals(migration) && !"AWS::CDK::Metadata".equals(e.getValue().get("Type")))
+                    .map(Map.Entry::getKey).toList();
+            assertThat(others).as("alarms, dashboard, planner, permissions, ...").hasSizeGreaterThan(15)
+                    .contains(logicalId(t, "AWS::CloudWatch::Alarm", "Monitoring/MigrationFailed"),
+                            logicalId(t, "AWS::CloudWatch::Dashboard", "Monitoring/Dashboard"),
+                            logicalId(t, "AWS::Lambda::Function", "Migrator/Planner"));
+            assertThat((List<String>) resources.get(migration).get("DependsOn")).containsAll(others);
+        }
     }
 
     @Test
@@ -515,6 +570,33 @@ class SkyliftStageTest {
                 .toList();
         assertThat(ids).as(type + " at " + pathSuffix).hasSize(1);
         return ids.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(Template t, String type, String pathSuffix) {
+        return (Map<String, Object>) t.findResources(type).get(logicalId(t, type, pathSuffix)).get("Properties");
+    }
+
+    /** The secrets the policies of the role of the function at {@code functionPath} allow reading. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> secretsReadBy(Template t, String functionPath) {
+        Object role = ((Map<String, Object>) properties(t, "AWS::Lambda::Function", functionPath).get("Role"))
+                .get("Fn::GetAtt");
+        String roleId = (String) ((List<Object>) role).get(0);
+        List<Object> secrets = new ArrayList<>();
+        t.findResources("AWS::IAM::Policy").values().forEach(policy -> {
+            Map<String, Object> properties = (Map<String, Object>) policy.get("Properties");
+            if (((List<Object>) properties.get("Roles")).contains(Map.of("Ref", roleId))) {
+                for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) properties
+                        .get("PolicyDocument")).get("Statement")) {
+                    if (actions(statement).stream().anyMatch(a -> a.startsWith("secretsmanager:"))) {
+                        Object resource = statement.get("Resource");
+                        secrets.addAll(resource instanceof List<?> list ? list : List.of(resource));
+                    }
+                }
+            }
+        });
+        return secrets;
     }
 
     @SuppressWarnings("unchecked")

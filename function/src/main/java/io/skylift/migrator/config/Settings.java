@@ -47,6 +47,8 @@ import io.skylift.migrator.failure.ConfigurationException;
  * @param flywayEnvironment the {@code FLYWAY_*} variables, passed to Flyway with Flyway's own names and meanings;
  *                         {@code FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK}, a setting Skylift controls, is refused
  * @param functionName     {@code AWS_LAMBDA_FUNCTION_NAME}, the metrics dimension; "local" outside Lambda
+ * @param plannerSecretId  {@value #PLANNER_SECRET_VARIABLE}: ARN or name of the planner's secret (RDS JSON form), whose
+ *                         read-only role a successful {@code migrate} creates or updates; null = no planner role kept
  */
 public record Settings(
         String secretId,
@@ -64,7 +66,8 @@ public record Settings(
         String defaultLocation,
         List<PlaceholderSecret> placeholderSecrets,
         Map<String, String> flywayEnvironment,
-        String functionName) {
+        String functionName,
+        String plannerSecretId) {
 
     public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
     /**
@@ -78,6 +81,11 @@ public record Settings(
     public static final String HOST_VARIABLE = "DB_HOST";
     public static final String PORT_VARIABLE = "DB_PORT";
     public static final String NAME_VARIABLE = "DB_NAME";
+    /**
+     * The planner's secret, set on the migrator only (never on the planner): after each successful migrate the
+     * migrator keeps the read-only role that secret names, with that secret's password.
+     */
+    public static final String PLANNER_SECRET_VARIABLE = "PLANNER_SECRET_ARN";
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
@@ -193,7 +201,8 @@ public record Settings(
                 defaultLocation,
                 PlaceholderSecret.fromEnvironment(env),
                 flyway,
-                env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
+                env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"),
+                blankToNull(env.get(PLANNER_SECRET_VARIABLE)));
     }
 
     /**
@@ -230,7 +239,8 @@ public record Settings(
                 + ", sslMode=" + sslMode + ", sslRootCert=" + sslRootCert
                 + ", connectTimeout=" + connectTimeout + ", deadlineMargin=" + deadlineMargin + ", secretCacheTtl="
                 + secretCacheTtl + ", defaultLocation=" + defaultLocation + ", placeholderSecrets=" + placeholderSecrets
-                + ", flywayEnvironment=" + flyway + ", functionName=" + functionName + "]";
+                + ", flywayEnvironment=" + flyway + ", functionName=" + functionName + ", plannerSecretId="
+                + plannerSecretId + "]";
     }
 
     private static boolean mayHoldSecret(String name) {

@@ -39,6 +39,8 @@ public enum ErrorCode {
     FLYWAY_LOCK_WAIT,
     /** The deadline came while a migration ran; the work was cancelled. */
     DEADLINE_EXCEEDED,
+    /** The migrations were applied, but the planner's read-only role could not be created or updated. */
+    PLANNER_ROLE,
     /** Anything else: a defect or a failure nobody foresaw; the log has the redacted cause chain. */
     UNEXPECTED
 }

@@ -6,13 +6,15 @@ import java.util.Objects;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.pipelines.CodeBuildStep;
+import software.amazon.awscdk.pipelines.IFileSetProducer;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import software.amazon.awscdk.services.iam.IRole;
 
 /**
  * The post-deploy step of a stage: invokes that stage's migrator with {@code migrate}, fails the
- * pipeline unless the function succeeded, and prints the schema history ({@code info}).
+ * pipeline unless the function succeeded, prints the schema history ({@code info}), and fails when anything is still
+ * pending or the schema's version is not the highest version of the commit's {@code migrations/}.
  *
  * <p>The custom resource has already migrated during the deploy; this step proves from outside that
  * the schema is where the commit says, and leaves the history in the pipeline's log.
@@ -37,18 +39,21 @@ public final class MigrateStep {
      * @param id              step id, unique in the pipeline
      * @param role            the step's CodeBuild role ({@link #roleName}); CDK Pipelines adds its log and
      *                        artifact permissions, this step adds invoking the one function
+     * @param source          the commit's files (the pipeline's source): the step reads {@code migrations/} there
      * @param functionArn     the migrator's ARN as the pipeline's account can name it before the stage
      *                        exists (the step's IAM policy allows invoking this function only)
      * @param functionArnOutput the stage's output holding the same ARN, read at run time
      * @param functionTimeout the migrator's timeout: the invocation may take that long
      */
-    public static CodeBuildStep create(String id, IRole role, String functionArn, CfnOutput functionArnOutput,
-            Duration functionTimeout) {
+    public static CodeBuildStep create(String id, IRole role, IFileSetProducer source, String functionArn,
+            CfnOutput functionArnOutput, Duration functionTimeout) {
         Objects.requireNonNull(role, "role must not be null");
+        Objects.requireNonNull(source, "source must not be null");
         Objects.requireNonNull(functionArn, "functionArn must not be null");
         Objects.requireNonNull(functionArnOutput, "functionArnOutput must not be null");
         Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
         return CodeBuildStep.Builder.create(id)
+                .input(source)
                 .envFromCfnOutputs(Map.of(FUNCTION_ARN_VARIABLE, functionArnOutput))
                 .env(MigratorInvocation.cliEnvironment(functionTimeout))
                 .commands(commands())
@@ -78,8 +83,28 @@ public final class MigrateStep {
                 "jq -r '\"Schema version: \\(.schemaVersion // \"none\")\", \"History:\","
                         + " (.applied[]? | \"  \\(.version // \"R\")  \\(.state // \"\")  \\(.installedOn // \"\")"
                         + "  \\(.script)\"), \"Pending: \\(.pending | length)\","
-                        + " (.pending[]? | \"  \\(.version // \"R\")  \\(.script)\")' info.json");
+                        + " (.pending[]? | \"  \\(.version // \"R\")  \\(.script)\")' info.json",
+                "if [ ! -d migrations ]; then echo 'No migrations/ folder in the source' >&2; exit 1; fi",
+                // The versions of the commit's versioned migrations (V<version>__<description>.sql, '_' read as '.').
+                "find migrations -type f -name 'V*__*.sql' | sed -e 's|.*/V||' -e 's|__.*||' -e 's|_|.|g'"
+                        + " > versions.txt",
+                "EXPECTED=\"$(jq -R -s -r '" + NORMALISED + " split(\"\\n\") | map(select(length > 0))"
+                        + " | if length == 0 then \"none\" else max_by(norm) end' versions.txt)\"",
+                "if jq -e --arg expected \"$EXPECTED\" '" + NORMALISED + " (.pending | length) > 0"
+                        + " or ((.schemaVersion // \"none\") as $v | if $expected == \"none\" then $v != \"none\""
+                        + " else $v == \"none\" or ($v | norm) != ($expected | norm) end)' info.json > /dev/null; then"
+                        + " echo \"The schema is not where this commit says: version $(jq -r '.schemaVersion // \"none\"'"
+                        + " info.json), expected $EXPECTED (the highest version in migrations/), $(jq '.pending | length'"
+                        + " info.json) pending\" >&2; exit 1; fi",
+                "echo \"Schema version $EXPECTED is the highest of migrations/ and nothing is pending\"");
     }
+
+    /**
+     * A jq function: a Flyway version as a list of numbers without trailing zeros, so that {@code 1.0} equals
+     * {@code 1}, {@code 01} equals {@code 1} and {@code 1.10} comes after {@code 1.9}, as Flyway orders them.
+     */
+    private static final String NORMALISED = "def norm: split(\".\") | map(tonumber)"
+            + " | until(length == 0 or .[-1] != 0; .[:-1]);";
 
     private static String invoke(String command) {
         return "aws lambda invoke --region \"$REGION\" --function-name \"$" + FUNCTION_ARN_VARIABLE + "\""

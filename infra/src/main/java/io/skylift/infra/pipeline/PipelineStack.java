@@ -41,7 +41,8 @@ import software.constructs.Construct;
 /**
  * The delivery pipeline (CDK Pipelines, pipeline type V2): source from a repository connection,
  * synth with Maven and the pinned CDK CLI, then the {@code Dev} stage and, behind a manual approval,
- * the {@code Prod} stage; after each stage's deploy a step that invokes that stage's migrator.
+ * the {@code Prod} stage; before the approval a step that invokes that stage's planner, after each stage's deploy a
+ * step that invokes that stage's migrator.
  */
 public final class PipelineStack extends Stack {
 
@@ -95,8 +96,9 @@ public final class PipelineStack extends Stack {
             pipeline.addStage(stage, AddStageOpts.builder()
                     .pre(pre)
                     .post(List.of(MigrateStep.create("Migrate" + stageSettings.displayName(),
-                            migrateStepRole(settings, stageSettings), migratorArn(settings, stageSettings), stage.getMigratorArnOutput(),
-                            Duration.minutes(settings.migrator().timeoutMinutes()))))
+                            migrateStepRole(settings, stageSettings), repository,
+                            functionArn(settings, stageSettings, MigratorStack.functionName(settings, stageSettings)),
+                            stage.getMigratorArnOutput(), Duration.minutes(settings.migrator().timeoutMinutes()))))
                     .build());
         }
         // Built now, not at synth time, so the generated constructs exist for the suppressions.
@@ -112,8 +114,9 @@ public final class PipelineStack extends Stack {
         String planId = "Plan" + stage.displayName();
         CodeBuildStep plan = PlanStep.create(planId, stepRole(planId + "Role", PlanStep.roleName(settings, stage),
                         "Skylift: the " + stage.name() + " stage's plan step, before its approval; may only invoke that"
-                                + " stage's migrator (which plans in read-only sessions)"),
-                source, stage.name(), migratorArn(settings, stage), Duration.minutes(settings.migrator().timeoutMinutes()));
+                                + " stage's planner (plan, lint, info, validate as a read-only database role)"),
+                source, stage.name(), functionArn(settings, stage, MigratorStack.plannerFunctionName(settings, stage)),
+                Duration.minutes(settings.migrator().timeoutMinutes()));
         ManualApprovalStep approval = ManualApprovalStep.Builder.create("Promote" + stage.displayName())
                 .comment(PlanStep.approvalComment(planId, stage.name()))
                 .build();
@@ -134,8 +137,8 @@ public final class PipelineStack extends Stack {
     /** The post-deploy step's role, under a fixed name that a stage in another account names in its resource policy. */
     private Role migrateStepRole(SkyliftSettings settings, StageSettings stage) {
         return stepRole("Migrate" + stage.displayName() + "Role", MigrateStep.roleName(settings, stage),
-                "Skylift: the " + stage.name() + " stage's post-deploy step; with the plan step, the only principals of"
-                        + " this account that may invoke that stage's migrator");
+                "Skylift: the " + stage.name() + " stage's post-deploy step; the only principal of this account that"
+                        + " may invoke that stage's migrator");
     }
 
     /** A step's CodeBuild role under a fixed name, which a stage in another account names in its resource policy. */
@@ -151,11 +154,11 @@ public final class PipelineStack extends Stack {
 
     // The ARN is built from the function's physical name, so the step's policy names that one function
     // although the stage's stack does not exist when the pipeline stack is deployed.
-    private String migratorArn(SkyliftSettings settings, StageSettings stage) {
+    private String functionArn(SkyliftSettings settings, StageSettings stage, String functionName) {
         return formatArn(ArnComponents.builder()
                 .service("lambda")
                 .resource("function")
-                .resourceName(MigratorStack.functionName(settings, stage))
+                .resourceName(functionName)
                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                 .account(settings.accountOf(stage).orElse(null))
                 .region(settings.regionOf(stage).orElse(null))

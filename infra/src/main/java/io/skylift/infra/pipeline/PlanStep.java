@@ -15,18 +15,21 @@ import software.amazon.awscdk.services.iam.IRole;
  * The step before a stage's manual approval: what promoting this commit would do to the stage's database, printed
  * for the approver, without changing it.
  *
- * <p>The stage's function still runs the previous image at that point, so the step sends it this commit's
- * {@code migrations/} files in the payload ({@code {"command":"plan","migrationsGzip":"<base64 of the gzip of
- * [{"script":...,"content":...},...]>"}}, versioned and repeatable migrations and their {@code .sql.conf} only):
- * the function, the only thing that reaches the database, computes Flyway's view of those files against the live
- * history, executing none of them (no callbacks, placeholders not replaced, so no checksum covers a secret). The step fails when the plan says
- * {@code migrate} would fail (an applied migration changed, a failed history row); it passes with a notice when the
- * stage has no migrator yet (the first deploy: every file is pending) or one that predates the plan command.
+ * <p>It invokes the stage's <em>planner</em>, never its migrator: the same image, whose commands are fixed to
+ * {@code plan,lint,info,validate} when it starts, connected as a database role that can read and not write, holding
+ * neither the master secret nor a placeholder secret. The step's role may invoke that one function. The planner
+ * still runs the previous image at that point, so the step sends it this commit's {@code migrations/} files in the
+ * payload ({@code {"command":"plan","migrationsGzip":"<base64 of the gzip of [{"script":...,"content":...},...]>"}},
+ * versioned and repeatable migrations and their {@code .sql.conf} only), and the planner computes Flyway's view of
+ * them against the live history, executing none of them (no callbacks, placeholders not replaced, so no checksum
+ * covers a secret). The step fails when the plan says {@code migrate} would fail (an applied migration changed, a
+ * failed history row); it passes with a "NO PLAN" notice when the stage has no planner yet: its first deploy, or a
+ * stage whose migrator predates the planner (the promotion that brings the planner).
  */
 public final class PlanStep {
 
-    /** The environment variable holding the stage's migrator ARN. */
-    public static final String FUNCTION_ARN_VARIABLE = "MIGRATOR_FUNCTION_ARN";
+    /** The environment variable holding the stage's planner ARN. */
+    public static final String FUNCTION_ARN_VARIABLE = "PLANNER_FUNCTION_ARN";
     /**
      * The files the plan sends (an extended regular expression over their paths): versioned and repeatable SQL
      * migrations, with their {@code .sql.conf}; the function refuses any other name.
@@ -39,8 +42,8 @@ public final class PlanStep {
     }
 
     /**
-     * The step's role's name: fixed, so that a stage in another account can let exactly this role (besides the
-     * post-deploy step's) invoke its migrator.
+     * The step's role's name: fixed, so that a stage in another account can let exactly this role invoke its
+     * planner.
      */
     public static String roleName(SkyliftSettings settings, StageSettings stage) {
         return settings.namePrefix() + "-" + stage.name() + "-plan-step";
@@ -52,7 +55,7 @@ public final class PlanStep {
      *                        permissions, this step adds invoking the one function
      * @param source          the commit's files (the pipeline's source): the step reads {@code migrations/} there
      * @param stage           the stage's name, e.g. {@code prod}
-     * @param functionArn     the stage's migrator ARN (the step's role may invoke this function only)
+     * @param functionArn     the stage's planner ARN (the step's role may invoke this function only)
      * @param functionTimeout the migrator's timeout: the invocation may take that long
      */
     public static CodeBuildStep create(String id, IRole role, IFileSetProducer source, String stage,
@@ -115,15 +118,14 @@ public final class PlanStep {
                 "if ! aws lambda invoke --region \"$REGION\" --function-name " + arn
                         + " --cli-read-timeout \"$READ_TIMEOUT\" --payload fileb://plan-request.json plan.json"
                         + " > plan-status.json 2> plan-invoke.err; then"
-                        + " if grep -q ResourceNotFoundException plan-invoke.err; then"
-                        + " echo \"No migrator in $" + STAGE_VARIABLE + " yet (its first deploy): every migration"
-                        + " file is pending:\"; sed 's|^migrations/|  |' plan-files.txt; exit 0; fi;"
-                        + " cat plan-invoke.err >&2; echo 'Could not invoke the migrator for the plan' >&2; exit 1; fi",
+                        // Not found in this account; in another account, no resource policy (none exists yet).
+                        + " if grep -q -e ResourceNotFoundException -e 'no resource-based policy allows'"
+                        + " plan-invoke.err; then"
+                        + " echo \"NO PLAN: $" + STAGE_VARIABLE + " has no planner yet: its first deploy, or a migrator"
+                        + " that predates the planner (this promotion brings it). Nothing was read from its database;"
+                        + " the migration files of this commit:\"; sed 's|^migrations/|  |' plan-files.txt; exit 0; fi;"
+                        + " cat plan-invoke.err >&2; echo 'Could not invoke the planner for the plan' >&2; exit 1; fi",
                 "if jq -e 'has(\"FunctionError\")' plan-status.json > /dev/null; then"
-                        + " if jq -e '(.errorMessage // \"\") | test(\"Unknown (command|field)\")' plan.json"
-                        + " > /dev/null 2>&1; then echo \"NO PLAN: $" + STAGE_VARIABLE + "'s migrator predates the"
-                        + " plan command (this promotion brings it). Files of this commit:\"; sed 's|^migrations/|  |'"
-                        + " plan-files.txt; exit 0; fi;"
                         + " cat plan.json; echo; echo 'The plan failed (FunctionError): the reason is above' >&2;"
                         + " exit 1; fi",
                 "jq -r '\"Schema version now: \\(.schemaVersion // \"none\")\","

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +25,9 @@ class MigrateStepScriptTest {
             "{\"StatusCode\":200,\"FunctionError\":\"Unhandled\",\"ExecutedVersion\":\"$LATEST\"}";
     private static final String MIGRATED = "{\"command\":\"migrate\",\"success\":true,\"schemaVersion\":\"4\","
             + "\"migrationsApplied\":2,\"applied\":[],\"pending\":[],\"durationMs\":812}";
-    private static final String INFO = "{\"command\":\"info\",\"success\":true,\"schemaVersion\":\"4\","
-            + "\"applied\":[{\"version\":\"1\",\"description\":\"create customers\",\"script\":\"V1__create_customers.sql\","
-            + "\"state\":\"Success\",\"installedOn\":\"2026-01-02T03:04:05Z\"},{\"version\":null,\"description\":\"totals\","
-            + "\"script\":\"R__customer_order_totals.sql\",\"state\":\"Success\",\"installedOn\":\"2026-01-02T03:04:06Z\"}],"
-            + "\"pending\":[{\"version\":\"5\",\"description\":\"next\",\"script\":\"V5__next.sql\"}],\"durationMs\":40}";
+    private static final String INFO = info("4", "[]");
+    private static final String INFO_WITH_PENDING = info("4",
+            "[{\"version\":\"5\",\"description\":\"next\",\"script\":\"V5__next.sql\"}]");
 
     @TempDir
     static Path bin;
@@ -35,6 +35,30 @@ class MigrateStepScriptTest {
 
     @TempDir
     Path work;
+
+    /** The commit's migrations: V1 to V4 (one in a subfolder) and a repeatable one. */
+    @BeforeEach
+    void checkout() throws IOException {
+        migrations("V1__create_customers.sql", "V2__create_order_statuses.sql", "sub/V3__create_orders.sql",
+                "V4__create_app_role.sql", "R__customer_order_totals.sql");
+    }
+
+    private static String info(String schemaVersion, String pending) {
+        return "{\"command\":\"info\",\"success\":true,\"schemaVersion\":"
+                + (schemaVersion == null ? "null" : "\"" + schemaVersion + "\"") + ","
+                + "\"applied\":[{\"version\":\"1\",\"description\":\"create customers\",\"script\":\"V1__create_customers.sql\","
+                + "\"state\":\"Success\",\"installedOn\":\"2026-01-02T03:04:05Z\"},{\"version\":null,\"description\":\"totals\","
+                + "\"script\":\"R__customer_order_totals.sql\",\"state\":\"Success\",\"installedOn\":\"2026-01-02T03:04:06Z\"}],"
+                + "\"pending\":" + pending + ",\"durationMs\":40}";
+    }
+
+    private void migrations(String... names) throws IOException {
+        for (String name : names) {
+            Path file = work.resolve("migrations").resolve(name);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "SELECT 1;\n");
+        }
+    }
 
     @BeforeAll
     static void installAwsStandIn() throws IOException {
@@ -54,13 +78,61 @@ class MigrateStepScriptTest {
         assertThat(run.stdout()).contains("Schema version: 4", "History:",
                 "  1  Success  2026-01-02T03:04:05Z  V1__create_customers.sql",
                 "  R  Success  2026-01-02T03:04:06Z  R__customer_order_totals.sql",
-                "Pending: 1", "  5  V5__next.sql");
+                "Pending: 0", "Schema version 4 is the highest of migrations/ and nothing is pending");
         List<String> calls = run.calls();
         assertThat(calls).hasSize(2);
         assertThat(calls.get(0)).isEqualTo("lambda invoke --region eu-west-1 --function-name " + ARN
                 + " --cli-binary-format raw-in-base64-out --cli-read-timeout 660"
                 + " --payload {\"command\":\"migrate\"} migrate.json");
         assertThat(calls.get(1)).contains("--payload {\"command\":\"info\"} info.json");
+    }
+
+    @Test
+    void anything_still_pending_fails_the_step_after_printing_the_history() throws Exception {
+        Run run = run(OK, MIGRATED, OK, INFO_WITH_PENDING);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("Pending: 1", "  5  V5__next.sql");
+        assertThat(run.stderr()).contains("The schema is not where this commit says: version 4, expected 4",
+                "1 pending");
+    }
+
+    @Test
+    void a_schema_below_the_highest_version_of_the_commit_fails_the_step() throws Exception {
+        migrations("V5__add_loyalty.sql");
+
+        Run run = run(OK, MIGRATED, OK, INFO);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stderr()).contains("version 4, expected 5 (the highest version in migrations/), 0 pending");
+    }
+
+    @Test
+    void versions_compare_as_flyway_orders_them() throws Exception {
+        // 1.10 comes after 1.9, 1.9 after 1.2.1, and 2.0 is 2: the highest is 1.10 written with an underscore.
+        migrations("V1_2_1__a.sql", "V1_9__b.sql", "V1_10__c.sql");
+        Path four = work.resolve("migrations/V4__create_app_role.sql");
+        Files.delete(four);
+        Files.delete(work.resolve("migrations/sub/V3__create_orders.sql"));
+        Files.delete(work.resolve("migrations/V2__create_order_statuses.sql"));
+        Files.delete(work.resolve("migrations/V1__create_customers.sql"));
+
+        assertThat(run(OK, MIGRATED, OK, info("1.10", "[]")).exit()).as("at the highest").isZero();
+        assertThat(run(OK, MIGRATED, OK, info("1.9", "[]")).exit()).as("1.9 < 1.10").isNotZero();
+
+        migrations("V2_0__d.sql");
+        assertThat(run(OK, MIGRATED, OK, info("2", "[]")).exit()).as("2.0 is 2").isZero();
+    }
+
+    @Test
+    void a_commit_without_versioned_migrations_expects_an_empty_schema() throws Exception {
+        for (String name : new String[] {"V1__create_customers.sql", "V2__create_order_statuses.sql",
+                "sub/V3__create_orders.sql", "V4__create_app_role.sql"}) {
+            Files.delete(work.resolve("migrations").resolve(name));
+        }
+
+        assertThat(run(OK, MIGRATED, OK, info(null, "[]")).exit()).isZero();
+        assertThat(run(OK, MIGRATED, OK, info("1", "[]")).stderr()).contains("version 1, expected none");
     }
 
     @Test

@@ -117,20 +117,30 @@ class PipelineStackTest {
     }
 
     @Test
-    void only_the_prod_steps_roles_may_invoke_prods_migrator_from_the_other_account() {
-        Map<String, Map<String, Object>> permissions = Template.fromStack(connected.migrator("prod"))
-                .findResources("AWS::Lambda::Permission");
-        List<String> principals = new ArrayList<>();
+    void from_the_other_account_only_the_migrate_steps_role_may_invoke_prods_migrator_and_the_plan_steps_its_planner() {
+        Template prodMigrator = Template.fromStack(connected.migrator("prod"));
+        Map<String, Map<String, Object>> permissions = prodMigrator.findResources("AWS::Lambda::Permission");
+        Map<String, String> principalByFunction = new HashMap<>();
         for (Map<String, Object> permission : permissions.values()) {
             Map<String, Object> properties = properties(permission);
             assertThat(properties.get("Action")).isEqualTo("lambda:InvokeFunction");
-            principals.add(new ObjectMapperHolder().json(properties.get("Principal")));
+            String function = new ObjectMapperHolder().json(properties.get("FunctionName"));
+            assertThat(principalByFunction.put(function, new ObjectMapperHolder().json(properties.get("Principal"))))
+                    .as("one principal per function").isNull();
         }
-        assertThat(principals).as("the post-deploy and plan steps' roles, not the pipeline's account").hasSize(2)
-                .anySatisfy(p -> assertThat(p).contains(":iam::111111111111:role/skylift-prod-migrate-step"))
-                .anySatisfy(p -> assertThat(p).contains(":iam::111111111111:role/skylift-prod-plan-step"))
-                .noneMatch(p -> p.equals("\"111111111111\""));
+        String migrator = new ObjectMapperHolder().json(Map.of("Fn::GetAtt", List.of(functionId(prodMigrator,
+                "skylift-prod-migrator"), "Arn")));
+        String planner = new ObjectMapperHolder().json(Map.of("Fn::GetAtt", List.of(functionId(prodMigrator,
+                "skylift-prod-planner"), "Arn")));
+        assertThat(principalByFunction).as("the steps' roles, not the pipeline's account").hasSize(2);
+        assertThat(principalByFunction.get(migrator)).contains(":iam::111111111111:role/skylift-prod-migrate-step");
+        assertThat(principalByFunction.get(planner)).contains(":iam::111111111111:role/skylift-prod-plan-step");
         Template.fromStack(connected.migrator("dev")).resourceCountIs("AWS::Lambda::Permission", 0);
+    }
+
+    private static String functionId(Template template, String functionName) {
+        return template.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("FunctionName",
+                functionName))).keySet().iterator().next();
     }
 
     @Test
@@ -201,6 +211,14 @@ class PipelineStackTest {
     }
 
     @Test
+    void the_migrate_step_reads_the_commits_migrations_to_know_the_version_to_expect() {
+        for (String stage : List.of("Dev", "Prod")) {
+            assertThat(actionNamed(stage, "Migrate" + stage).get("InputArtifacts"))
+                    .isEqualTo(actionNamed("Build", "Synth").get("InputArtifacts"));
+        }
+    }
+
+    @Test
     void the_migrate_step_invokes_with_the_raw_json_payload_and_a_long_read_timeout() {
         String commands = String.join("\n", MigrateStep.commands());
         assertThat(commands)
@@ -224,16 +242,16 @@ class PipelineStackTest {
         Map<String, Object> project = project("Pipeline/Pipeline/Prod/PlanProd/PlanProd");
         assertThat(buildSpec(project)).contains(jsonArray(PlanStep.commands()));
         assertThat(environment(project).get("EnvironmentVariables").toString()).contains(
-                "Name=MIGRATOR_FUNCTION_ARN", "Value=arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator",
+                "Name=PLANNER_FUNCTION_ARN", "Value=arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-planner",
                 "Name=STAGE_NAME", "Value=prod", "Name=READ_TIMEOUT", "Value=660");
         assertThat(actions("Dev")).as("dev is not gated").noneMatch(a -> "PlanDev".equals(a.get("Name")));
     }
 
     @Test
-    void each_step_may_invoke_only_its_own_stages_migrator() {
+    void the_plan_step_may_invoke_only_its_stages_planner_and_each_migrate_step_only_its_stages_migrator() {
         Map<String, String> expected = Map.of(
                 "MigrateDev", "arn:aws:lambda:eu-west-1:111111111111:function:skylift-dev-migrator",
-                "PlanProd", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator",
+                "PlanProd", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-planner",
                 "MigrateProd", "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator");
         Map<String, Object> granted = new HashMap<>();
         for (Map.Entry<String, Map<String, Object>> policy : pipeline.findResources("AWS::IAM::Policy").entrySet()) {
@@ -256,7 +274,8 @@ class PipelineStackTest {
                 .filter(s -> s.get("Action").toString().contains("lambda:"))
                 .forEach(s -> resources.add(s.get("Resource"))));
         assertThat(resources).as("MigrateDev, PlanProd, MigrateProd").hasSize(3).allSatisfy(r -> assertThat(r.toString())
-                .contains("AWS::Region", "AWS::AccountId").containsPattern("function:skylift-(dev|prod)-migrator"));
+                .contains("AWS::Region", "AWS::AccountId").containsPattern("function:skylift-(dev-migrator|prod-migrator"
+                        + "|prod-planner)"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlanStepScriptTest {
 
-    private static final String ARN = "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-migrator";
+    private static final String ARN = "arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-planner";
     private static final String OK = "{\"StatusCode\":200,\"ExecutedVersion\":\"$LATEST\"}";
     private static final String FUNCTION_ERROR =
             "{\"StatusCode\":200,\"FunctionError\":\"Unhandled\",\"ExecutedVersion\":\"$LATEST\"}";
@@ -112,16 +112,6 @@ class PlanStepScriptTest {
     }
 
     @Test
-    void a_migrator_that_predates_the_plan_command_gives_a_notice_not_a_failure() throws Exception {
-        Run run = run(FUNCTION_ERROR, "{\"errorMessage\":\"Unknown field(s) [migrations] in the payload: send ...\"}",
-                null);
-
-        assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.stdout()).contains("NO PLAN: prod's migrator predates the plan command",
-                "  V1__create_orders.sql", "  later/V5__add_note.sql");
-    }
-
-    @Test
     void any_other_function_error_fails_the_step() throws Exception {
         Run run = run(FUNCTION_ERROR, "{\"errorMessage\":\"Could not connect to db:5432 after 4 attempt(s)\"}", null);
 
@@ -131,13 +121,27 @@ class PlanStepScriptTest {
     }
 
     @Test
-    void a_stage_without_a_migrator_yet_lists_every_file_as_pending() throws Exception {
+    void a_stage_without_a_planner_yet_gives_a_no_plan_notice_not_a_blocked_pipeline() throws Exception {
+        // The first deploy, or a migrator that predates the planner, in the pipeline's account.
         Run run = run(OK, PLAN, "An error occurred (ResourceNotFoundException) when calling the Invoke operation:"
                 + " Function not found: " + ARN);
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.stdout()).contains("No migrator in prod yet (its first deploy): every migration file is pending:",
+        assertThat(run.stdout()).contains("NO PLAN: prod has no planner yet: its first deploy, or a migrator that"
+                        + " predates the planner (this promotion brings it)",
                 "  V1__create_orders.sql", "  later/V5__add_note.sql");
+    }
+
+    @Test
+    void a_stage_in_another_account_without_a_planner_yet_gives_the_same_notice() throws Exception {
+        // Another account answers a function that does not exist as one whose (absent) resource policy refuses.
+        Run run = run(OK, PLAN, "An error occurred (AccessDeniedException) when calling the Invoke operation: User:"
+                + " arn:aws:sts::111111111111:assumed-role/skylift-prod-plan-step/AWSCodeBuild is not authorized to"
+                + " perform: lambda:InvokeFunction on resource: " + ARN + " because no resource-based policy allows"
+                + " the lambda:InvokeFunction action");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains("NO PLAN: prod has no planner yet");
     }
 
     @Test
@@ -145,7 +149,7 @@ class PlanStepScriptTest {
         Run run = run(OK, PLAN, "An error occurred (AccessDeniedException) when calling the Invoke operation");
 
         assertThat(run.exit()).as(run.toString()).isNotZero();
-        assertThat(run.stderr()).contains("AccessDeniedException", "Could not invoke the migrator");
+        assertThat(run.stderr()).contains("AccessDeniedException", "Could not invoke the planner");
     }
 
     private Run run(String status, String result, String awsFailure) throws Exception {
