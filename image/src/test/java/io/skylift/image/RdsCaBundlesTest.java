@@ -49,7 +49,7 @@ class RdsCaBundlesTest {
         try (InputStream in = Files.newInputStream(bundle)) {
             return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(c -> ((X509Certificate) c).getSubjectX500Principal().getName())
-                    .map(name -> name.replaceFirst("^CN=([^,]+),.*$", "$1")).toList();
+                    .map(name -> name.replaceFirst("^.*CN=([^,]+).*$", "$1")).toList();
         }
     }
 }

@@ -153,6 +153,8 @@ public final class StagedBuild {
             return new StageRoot(root, Map.of(), "/", List.of(), List.of());
         }
         if (stage.from().startsWith(LAMBDA_BASE)) {
+            // The base image's own folders (its task root is also its working directory).
+            LAMBDA_BASE_ENV.values().forEach(folder -> createDirectories(root.resolve(folder.substring(1))));
             return new StageRoot(root, LAMBDA_BASE_ENV, "/var/task", List.of(), List.of());
         }
         throw new AssertionError("the staged build knows the base images scratch and " + LAMBDA_BASE + "*, not "
