@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *       see), or another migrator's session is connected to this database (it may hold the lock before our Flyway
  *       even asks for it, and a deadline can end that wait early): the lock's holders are read.</li>
  * </ul>
+ * Our own sessions never count as another migrator's. A session shows in {@code pg_stat_activity} a moment before
+ * {@link DatabaseConnector#connect()} returns and records its pid, and Flyway opens its sessions while the watch
+ * already samples: so a sample taken while the connector recorded a new session is judged again at the next one,
+ * and a session counts as another migrator's only once two samples in a row found it unrecorded.
  * A wait-state check was chosen over "start after a statement ran longer than a threshold": it sees a wait from its
  * first poll, whatever the lock timeout, and never reads the lock manager for a statement that is merely slow.
  *
@@ -55,10 +61,10 @@ public final class LockWatch implements AutoCloseable {
                    coalesce(bool_or(state = 'idle' AND query LIKE '%pg\\_try\\_advisory\\_lock%'), false)
                    AND coalesce(bool_and(state <> 'active'
                                          AND state_change < clock_timestamp() - make_interval(secs => ?)), false)
-                   OR EXISTS (SELECT 1 FROM pg_stat_activity o
-                               WHERE o.application_name = ? AND o.datname = current_database()
-                                 AND o.pid <> ALL (?::int[]) AND o.pid <> pg_backend_pid())
-                   AS flyway_lock_wait
+                   AS flyway_lock_asked,
+                   ARRAY(SELECT o.pid FROM pg_stat_activity o
+                          WHERE o.application_name = ? AND o.datname = current_database()
+                            AND o.pid <> ALL (?::int[]) AND o.pid <> pg_backend_pid()) AS other_migrators
               FROM pg_stat_activity
              WHERE pid = ANY (?::int[]) AND pid <> pg_backend_pid()
             """;
@@ -84,6 +90,8 @@ public final class LockWatch implements AutoCloseable {
     private final Thread thread;
     private volatile List<BlockingSession> blockers = List.of();
     private volatile List<BlockingSession> flywayLockHolders = List.of();
+    /** Sessions with our application name that the previous sample found unrecorded by the connector. */
+    private Set<Integer> unrecordedBefore = Set.of();
     private volatile boolean stopped;
 
     private LockWatch(DatabaseConnector connector, Duration interval) {
@@ -129,18 +137,32 @@ public final class LockWatch implements AutoCloseable {
 
     private void sample(PreparedStatement waiting, PreparedStatement blocking, PreparedStatement holding)
             throws SQLException {
-        var ours = waiting.getConnection().createArrayOf("int4", connector.backendPids().toArray(Integer[]::new));
+        Set<Integer> recorded = connector.backendPids();
+        var ours = waiting.getConnection().createArrayOf("int4", recorded.toArray(Integer[]::new));
         waiting.setDouble(1, FLYWAY_WAIT_QUIET_SECONDS);
         waiting.setString(2, DatabaseTarget.APPLICATION_NAME);
         waiting.setArray(3, ours);
         waiting.setArray(4, ours);
         boolean lockWait;
-        boolean flywayLockWait;
+        boolean flywayLockAsked;
+        Set<Integer> unrecorded = new HashSet<>();
         try (ResultSet row = waiting.executeQuery()) {
             row.next();
             lockWait = row.getBoolean("lock_wait");
-            flywayLockWait = row.getBoolean("flyway_lock_wait");
+            flywayLockAsked = row.getBoolean("flyway_lock_asked");
+            for (Integer pid : (Integer[]) row.getArray("other_migrators").getArray()) {
+                unrecorded.add(pid);
+            }
         }
+        if (!connector.backendPids().equals(recorded)) {
+            // A session of ours opened meanwhile: this sample may have taken it for another migrator's, or a
+            // blocker, or left it out of "all of ours quiet". The next one judges with it recorded.
+            unrecordedBefore = Set.of();
+            return;
+        }
+        // One sample can catch a session of ours between its start and connect() recording it; two cannot.
+        boolean anotherMigrator = unrecorded.stream().anyMatch(unrecordedBefore::contains);
+        unrecordedBefore = Set.copyOf(unrecorded);
         if (lockWait) {
             blocking.setArray(1, ours);
             blocking.setArray(2, ours);
@@ -149,7 +171,7 @@ public final class LockWatch implements AutoCloseable {
                 blockers = found;
             }
         }
-        if (flywayLockWait) {
+        if (flywayLockAsked || anotherMigrator) {
             holding.setLong(1, FLYWAY_LOCK_BASE + Integer.MIN_VALUE);
             holding.setLong(2, FLYWAY_LOCK_BASE + Integer.MAX_VALUE);
             holding.setArray(3, ours);
