@@ -21,12 +21,12 @@ final class RunState implements AutoCloseable {
         return progress;
     }
 
-    /** Makes {@code next} the current connector, closing the previous attempt's. */
     /** The run's current connector; null before the run connected. */
     DatabaseConnector connector() {
         return connector;
     }
 
+    /** Makes {@code next} the current connector, closing the previous attempt's. */
     synchronized void connectWith(DatabaseConnector next) {
         DatabaseConnector previous = connector;
         connector = next;

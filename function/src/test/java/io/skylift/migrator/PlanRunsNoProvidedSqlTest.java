@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code plan} runs before anyone approved the commit, against prod: nothing it is given may execute. Callback
@@ -208,6 +210,22 @@ class PlanRunsNoProvidedSqlTest {
         String orphan = "{\"command\":\"plan\",\"migrations\":" + Json.MAPPER.writeValueAsString(files) + "}";
         assertThatThrownBy(() -> invoke(fixture.handler(), orphan, LambdaContext.generous()))
                 .hasMessageContaining("V5__index_orders.sql.conf").hasMessageContaining("without its script");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"placeholderReplacement=true", "shouldExecute=${app_password}==x"})
+    void a_sql_conf_that_would_replace_placeholders_or_evaluate_them_is_refused_naming_the_setting(String setting)
+            throws Exception {
+        List<Map<String, String>> files = repositoryMigrations();
+        files.add(file("R__app_password_check.sql", "SELECT length('${app_password}');\n"));
+        files.add(file("R__app_password_check.sql.conf", "executeInTransaction=true\n" + setting + "\n"));
+        String payload = "{\"command\":\"plan\",\"migrations\":" + Json.MAPPER.writeValueAsString(files) + "}";
+
+        assertThatThrownBy(() -> invoke(fixture.handler(), payload, LambdaContext.generous()))
+                .as("a checksum over the secret's value, or a placeholder evaluated, would leave through the plan")
+                .hasMessageContaining("R__app_password_check.sql.conf")
+                .hasMessageContaining(setting.substring(0, setting.indexOf('=')))
+                .hasMessageNotContaining(MigratorFixture.APP_PASSWORD);
     }
 
     @Test

@@ -29,13 +29,9 @@ public record ScriptConfig(Boolean executeInTransaction, List<String> problems) 
 
     /** The configuration written in {@code text}, the content of a {@code .sql.conf} file. */
     public static ScriptConfig parse(String text) {
-        StringBuilder lines = new StringBuilder();
-        for (String line : text.replace("\r\n", "\n").split("\n")) {
-            lines.append(line.strip().replace("\\", "\\\\")).append('\n');
-        }
-        Properties properties = new Properties();
+        Properties properties;
         try {
-            properties.load(new StringReader(lines.toString()));
+            properties = load(text);
         } catch (IOException | IllegalArgumentException e) {
             return new ScriptConfig(null, List.of("it cannot be read as key=value lines: " + e.getMessage()));
         }
@@ -55,5 +51,28 @@ public record ScriptConfig(Boolean executeInTransaction, List<String> problems) 
             }
         }
         return new ScriptConfig(inTransaction, problems);
+    }
+
+    /**
+     * The keys {@code text} sets, read as Flyway reads them.
+     *
+     * @throws IllegalArgumentException when Flyway could not read the file either
+     */
+    public static List<String> keys(String text) {
+        try {
+            return load(text).stringPropertyNames().stream().sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static Properties load(String text) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String line : text.replace("\r\n", "\n").split("\n")) {
+            lines.append(line.strip().replace("\\", "\\\\")).append('\n');
+        }
+        Properties properties = new Properties();
+        properties.load(new StringReader(lines.toString()));
+        return properties;
     }
 }

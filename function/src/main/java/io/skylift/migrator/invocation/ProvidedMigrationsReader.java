@@ -1,5 +1,6 @@
 package io.skylift.migrator.invocation;
 
+import io.skylift.lint.ScriptConfig;
 import io.skylift.migrator.failure.InvalidInvocationException;
 import io.skylift.migrator.json.JsonReader;
 import io.skylift.migrator.json.JsonSyntaxException;
@@ -28,6 +29,9 @@ import java.util.zip.GZIPInputStream;
  * files that are not are named in one refusal.
  */
 final class ProvidedMigrationsReader {
+    /** The script settings a payload's {@code .sql.conf} may hold for plan. */
+    private static final List<String> PLAN_SCRIPT_SETTINGS = List.of("executeInTransaction", "encoding");
+
     static final String LIST_FIELD = "migrations";
     static final String GZIP_FIELD = "migrationsGzip";
     /**
@@ -129,6 +133,33 @@ final class ProvidedMigrationsReader {
             throw new InvalidInvocationException("Refused " + String.join(", ", orphans) + ": a .sql.conf without its"
                     + " script in the payload; send the script beside it");
         }
+        for (ProvidedMigration migration : migrations) {
+            if (migration.isScriptConfiguration()) {
+                refuseSettingsThatReachPlaceholders(migration);
+            }
+        }
         return List.copyOf(migrations);
+    }
+
+    /**
+     * A script's own {@code placeholderReplacement} wins over plan's (Flyway then checksums the replaced text, a CRC
+     * of the secret values), and {@code shouldExecute} is evaluated with placeholders: plan takes neither from a
+     * payload. The two that shape how a script runs, not what it holds, pass.
+     */
+    private static void refuseSettingsThatReachPlaceholders(ProvidedMigration configuration) {
+        List<String> refused;
+        try {
+            refused = ScriptConfig.keys(configuration.content()).stream()
+                    .filter(key -> !PLAN_SCRIPT_SETTINGS.contains(key)).toList();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInvocationException("Refused " + configuration.script() + ": it cannot be read as"
+                    + " key=value lines");
+        }
+        if (!refused.isEmpty()) {
+            throw new InvalidInvocationException("Refused " + configuration.script() + ": plan takes only "
+                    + String.join(" and ", PLAN_SCRIPT_SETTINGS) + " from a payload's .sql.conf, not "
+                    + String.join(", ", refused) + " (a script's placeholder settings would put placeholder values"
+                    + " into the plan); leave them out of the payload's copy");
+        }
     }
 }

@@ -1,13 +1,18 @@
 package io.skylift.migrator.migration;
 
-import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.failure.CauseChain;
+import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.failure.MigratorException;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
+import io.skylift.migrator.observability.RedactingFlywayLogs;
 import io.skylift.migrator.plan.MigrationFolders;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,28 +20,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.stream.Stream;
-import org.flywaydb.core.api.Location;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
-import io.skylift.migrator.observability.RedactingFlywayLogs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.Location;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.BaselineResult;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.api.output.ValidateResult;
-import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one Flyway command against a data source and reports it as a {@link MigrationReport}.
@@ -262,12 +262,7 @@ public final class MigrationRunner {
 
     /** The function's own failure in {@code e}'s cause chain, if it holds one. */
     private static Optional<MigratorException> ownFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof MigratorException ours) {
-                return Optional.of(ours);
-            }
-        }
-        return Optional.empty();
+        return CauseChain.first(e, MigratorException.class);
     }
 
     private static String currentVersion(Flyway flyway, String fallback) {

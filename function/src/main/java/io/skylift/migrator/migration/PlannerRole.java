@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * refused, never given the planner's password.
  *
  * <p>A warm function keeps the role once per planner secret value: a later migrate that applied nothing, with the same
- * secret, opens no connection for it (measured on a 2-core test machine: a warm no-op migrate took about 95 ms with it,
- * 45 ms without). A cold start (every deploy
- * changes the function's {@code SKYLIFT_DEPLOY_ID}) and any migrate that applied something keep it again.
+ * secret, opens no connection for it (keeping it costs a connection and a few statements, which a warm no-op deploy
+ * should not pay). A cold start (every deploy changes the function's {@code SKYLIFT_DEPLOY_ID}) and any migrate that
+ * applied something keep it again.
  */
 public final class PlannerRole {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerRole.class);
