@@ -7,6 +7,7 @@ import io.skylift.migrator.cloudformation.ResponseSender;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.deadline.WorkLimit;
 import io.skylift.migrator.invocation.CloudFormationRequest;
 import io.skylift.migrator.invocation.Caller;
 import io.skylift.migrator.invocation.Command;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,20 +136,58 @@ public final class MigratorHandler implements RequestStreamHandler {
     }
 
     private void direct(DirectRequest request, Context context, OutputStream output, long start) throws IOException {
+        DirectOutcome outcome = direct(request, context.getAwsRequestId(), Caller.DIRECT, start,
+                migrator -> migrator.run(request, workDeadline(context)));
+        switch (outcome) {
+            case DirectOutcome.Failed failed -> throw new InvocationFailedException(
+                    new Failure(failed.code(), failed.reason()).withCode());
+            case DirectOutcome.Succeeded succeeded -> output.write(succeeded.resultJson().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Runs a direct request outside Lambda (the image's task mode, {@code io.skylift.migrator.task.TaskMain}) on the
+     * direct invocation's own path: the same settings, secrets, migration code, log line and result, within
+     * {@code limit} instead of Lambda's deadline.
+     *
+     * @param payload   the direct invocation's payload; a CloudFormation event is refused (nothing would answer it)
+     * @param requestId the log line's {@code requestId}
+     */
+    public DirectOutcome runDirect(byte[] payload, String requestId, WorkLimit limit) {
+        long start = System.nanoTime();
+        Objects.requireNonNull(limit, "limit must not be null");
+        DirectRequest request;
+        try {
+            if (!(parser.parse(payload) instanceof DirectRequest direct)) {
+                throw new InvalidInvocationException("A CloudFormation event is answered by the function, not by a "
+                        + "task: give the task a command and a direct invocation's payload");
+            }
+            request = direct;
+        } catch (InvalidInvocationException e) {
+            Failure failure = classify(e);
+            log.write(new InvocationRecord(requestId, Caller.TASK, null, null, null, ResultStatus.FAILED,
+                    null, null, 0, millisSince(start), failure.message(), failure.code().name()));
+            return new DirectOutcome.Failed(null, failure.code(), failure.message());
+        }
+        return direct(request, requestId, Caller.TASK, start, migrator -> migrator.run(request, limit));
+    }
+
+    /** The direct path of every caller: runs the request, writes its log line, and never throws. */
+    private DirectOutcome direct(DirectRequest request, String requestId, Caller caller, long start,
+                                 Function<Migrator, MigrationReport> run) {
         MigrationReport report;
         try {
-            report = migrator().run(request, workDeadline(context));
-        } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
+            report = run.apply(migrator());
+        } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted outcome
             Failure failure = classify(t);
-            log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null,
-                    request.command().wireName(), ResultStatus.FAILED, null, null, 0, millisSince(start), failure.message(),
-                    failure.code().name()));
-            throw new InvocationFailedException(failure.withCode());
+            log.write(new InvocationRecord(requestId, caller, null, null, request.command().wireName(),
+                    ResultStatus.FAILED, null, null, 0, millisSince(start), failure.message(), failure.code().name()));
+            return new DirectOutcome.Failed(request.command().wireName(), failure.code(), failure.message());
         }
-        log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, report.command(),
+        log.write(new InvocationRecord(requestId, caller, null, null, report.command(),
                 ResultStatus.SUCCESS, report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
                 millisSince(start), null, null));
-        output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
+        return new DirectOutcome.Succeeded(resultJson(report, redactor()));
     }
 
     private synchronized Migrator migrator() {
