@@ -54,10 +54,11 @@ public class SchemaMigrator extends Construct implements IConnectable {
     private final List<CfnSecurityGroupIngress> ingressRules = new ArrayList<>();
     private final SchemaMigration migration;
     private final MigratorMonitoring monitoring;
+    private final SchemaMigratorProps props;
 
     public SchemaMigrator(Construct scope, String id, SchemaMigratorProps props) {
         super(scope, id);
-        Objects.requireNonNull(props, "props must not be null");
+        this.props = Objects.requireNonNull(props, "props must not be null");
 
         securityGroups = props.getSecurityGroups() != null ? props.getSecurityGroups()
                 : List.of(SecurityGroup.Builder.create(this, "SecurityGroup")
@@ -136,7 +137,12 @@ public class SchemaMigrator extends Construct implements IConnectable {
         ingressRules.forEach(migration.getResource().getNode()::addDependency);
     }
 
-    private static Map<String, String> environment(SchemaMigratorProps props) {
+    /** What this migrator was built from: a {@link MigrationWorkflow} runs the same image with the same settings. */
+    SchemaMigratorProps props() {
+        return props;
+    }
+
+    static Map<String, String> environment(SchemaMigratorProps props) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
         props.getPlaceholders().forEach((name, value) ->
