@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs work on its own thread and gives up on it at the deadline, so the caller can always answer in time.
+ * Runs work on its own thread and gives up on it at the deadline (or when a {@link StopSignal} asks, as the task's
+ * SIGTERM does), so the caller can always answer in time.
  * At the deadline it starts {@code cancel} (which cancels the running SQL statement: PostgreSQL rolls it back) and
  * lets the work wind down for a short grace period; work that still finishes well in that period is the result. Then
  * it starts {@code abort} and interrupts the work's thread.
