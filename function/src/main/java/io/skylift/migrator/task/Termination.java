@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * SIGTERM as ECS sends it to stop a task: a JVM shutdown hook stops the command through its {@link StopSignal} (the
@@ -22,22 +23,30 @@ final class Termination {
     private final ResultLine line;
     private final String command;
     private final Duration stopWait;
+    private final IntConsumer halt;
+    private final IntConsumer exit;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile ExitStatus status = ExitStatus.FAILED;
 
     /**
      * @param command  the command line's command, for the line written when the command does not wind down in time
      * @param stopWait how long the command may take to wind down after SIGTERM
+     * @param halt     {@code Runtime.halt}: ends the JVM from the hook
+     * @param exit     {@code System.exit}: starts the JVM's shutdown, which runs the hook
      */
-    private Termination(StopSignal signal, ResultLine line, String command, Duration stopWait) {
+    Termination(StopSignal signal, ResultLine line, String command, Duration stopWait, IntConsumer halt,
+                IntConsumer exit) {
         this.signal = Objects.requireNonNull(signal, "signal must not be null");
         this.line = Objects.requireNonNull(line, "line must not be null");
         this.command = command;
         this.stopWait = Objects.requireNonNull(stopWait, "stopWait must not be null");
+        this.halt = Objects.requireNonNull(halt, "halt must not be null");
+        this.exit = Objects.requireNonNull(exit, "exit must not be null");
     }
 
     static Termination install(StopSignal signal, ResultLine line, String command, Duration stopWait) {
-        Termination termination = new Termination(signal, line, command, stopWait);
+        Termination termination = new Termination(signal, line, command, stopWait, Runtime.getRuntime()::halt,
+                System::exit);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("skylift-sigterm")
                 .unstarted(termination::onShutdown));
         return termination;
@@ -47,10 +56,11 @@ final class Termination {
     void exit(ExitStatus commandStatus) {
         status = Objects.requireNonNull(commandStatus, "commandStatus must not be null");
         finished.countDown();
-        System.exit(commandStatus.code());
+        exit.accept(commandStatus.code());
     }
 
-    private void onShutdown() {
+    /** The shutdown hook: after SIGTERM, or after {@link #exit} (then it only keeps the command's status). */
+    void onShutdown() {
         if (finished.getCount() > 0) {
             signal.stop(TaskLimit.TERMINATED);
             boolean woundDown = false;
@@ -67,6 +77,6 @@ final class Termination {
                         + "'info' command."));
             }
         }
-        Runtime.getRuntime().halt(status.code());
+        halt.accept(status.code());
     }
 }
