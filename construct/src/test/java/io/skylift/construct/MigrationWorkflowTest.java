@@ -226,6 +226,14 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void the_task_leaves_out_the_deploy_id_which_only_tells_a_cloudformation_rollback() {
+        String task = template.findResources("AWS::ECS::TaskDefinition").values().iterator().next().toString();
+        assertThat(template.findResources("AWS::Lambda::Function").values().toString())
+                .as("the migrators carry it").contains(SchemaMigrator.SKYLIFT_DEPLOY_ID);
+        assertThat(task).doesNotContain(SchemaMigrator.SKYLIFT_DEPLOY_ID, SchemaMigrator.PLANNER_SECRET_ARN);
+    }
+
+    @Test
     void the_task_has_its_own_security_group_admitted_to_each_database_on_5432() {
         template.resourceCountIs("AWS::EC2::SecurityGroup", 4);
         for (String tenant : List.of("eu", "us", "apac")) {
