@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.AssetImageCodeProps;
+import software.amazon.awscdk.services.ecs.AssetImageProps;
+import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 
 /**
@@ -64,6 +66,19 @@ public final class MigratorImage {
         return DockerImageCode.fromImageAsset(context.toString(), AssetImageCodeProps.builder()
                 .platform(architecture == Architecture.X86_64 ? Platform.LINUX_AMD64 : Platform.LINUX_ARM64)
                 // The staging marker is not part of the image.
+                .exclude(List.of(".staged"))
+                .build());
+    }
+
+    /**
+     * The same image for an ECS task ({@link MigrationWorkflow}): the same staged context and build options, hence the
+     * same asset, built and pushed once.
+     */
+    public static ContainerImage containerImage(String migrationsDirectory, Architecture architecture) {
+        Objects.requireNonNull(architecture, "architecture must not be null");
+        Path context = stage(Path.of(Objects.requireNonNull(migrationsDirectory, "migrationsDirectory must not be null")));
+        return ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
+                .platform(architecture == Architecture.X86_64 ? Platform.LINUX_AMD64 : Platform.LINUX_ARM64)
                 .exclude(List.of(".staged"))
                 .build());
     }

@@ -74,10 +74,11 @@ public class SchemaMigrator extends Construct implements IConnectable {
     private final List<CfnSecurityGroupIngress> ingressRules = new ArrayList<>();
     private final SchemaMigration migration;
     private final MigratorMonitoring monitoring;
+    private final SchemaMigratorProps props;
 
     public SchemaMigrator(Construct scope, String id, SchemaMigratorProps props) {
         super(scope, id);
-        Objects.requireNonNull(props, "props must not be null");
+        this.props = Objects.requireNonNull(props, "props must not be null");
 
         securityGroups = props.getSecurityGroups() != null ? props.getSecurityGroups()
                 : List.of(SecurityGroup.Builder.create(this, "SecurityGroup")
@@ -230,6 +231,20 @@ public class SchemaMigrator extends Construct implements IConnectable {
             }
         }
         return json.append('"').toString();
+    }
+
+    /** What this migrator was built from: a {@link MigrationWorkflow} runs the same image with the same settings. */
+    SchemaMigratorProps props() {
+        return props;
+    }
+
+    /**
+     * The migrator's environment for a {@link MigrationWorkflow}'s task, which overrides DB_SECRET_ARN per target:
+     * no SKYLIFT_DEPLOY_ID (it only tells a CloudFormation rollback, and the task answers no custom resource) and no
+     * PLANNER_SECRET_ARN (a planner secret belongs to one database; the task serves several).
+     */
+    static Map<String, String> environment(SchemaMigratorProps props) {
+        return migratorEnvironment(props, null, null);
     }
 
     private static Map<String, String> migratorEnvironment(SchemaMigratorProps props, String deployId,

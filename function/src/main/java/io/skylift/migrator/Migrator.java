@@ -19,6 +19,9 @@ import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.database.DatabaseConnector;
 import io.skylift.migrator.database.DatabaseTarget;
 import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.deadline.StopReason;
+import io.skylift.migrator.deadline.StopSignal;
+import io.skylift.migrator.deadline.WorkLimit;
 import io.skylift.migrator.deadline.Watchdog;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.failure.MigrationFailedException;
@@ -103,14 +106,25 @@ public final class Migrator {
      *                                  what to do; or the secret/connection error that stopped it
      */
     public MigrationReport run(DirectRequest request, Deadline deadline) {
+        return run(request, new WorkLimit(deadline, new StopReason("Stopped " + settings.deadlineMargin().toSeconds()
+                + " s before the Lambda deadline", " Raise the function's timeout (at most 15 minutes), or run long "
+                + "migrations outside the deploy (the image's task mode on ECS: README, \"Long migrations and many "
+                + "databases\")."), StopSignal.never()));
+    }
+
+    /**
+     * Runs {@code request} within {@code limit}: its deadline, or its signal when that comes first, cancels the
+     * running statement and the failure's reason starts with the limit's {@link WorkLimit#stopReason()}.
+     */
+    public MigrationReport run(DirectRequest request, WorkLimit limit) {
         if (request.command() == Command.LINT) {
             return lint(request);
         }
         if (request.migrations().isEmpty()) {
-            return run(request, deadline, null);
+            return run(request, limit, null);
         }
         try (ProvidedMigrationsFolder provided = ProvidedMigrationsFolder.write(request.migrations())) {
-            return run(request, deadline, provided.folder());
+            return run(request, limit, provided.folder());
         }
     }
 
@@ -130,14 +144,15 @@ public final class Migrator {
                 .durationMs((System.nanoTime() - start) / 1_000_000).build();
     }
 
-    private MigrationReport run(DirectRequest request, Deadline deadline, Path providedFolder) {
+    private MigrationReport run(DirectRequest request, WorkLimit limit, Path providedFolder) {
+        Deadline deadline = limit.deadline();
         try (RunState state = new RunState()) {
             try {
                 return watchdog.call(() -> keepPlannerRole(request,
                                 runWithRotation(request, deadline, state, providedFolder), state.connector()),
-                        deadline, state::cancelRunningWork, state::abortAll);
+                        deadline, limit.signal(), state::cancelRunningWork, state::abortAll);
             } catch (Watchdog.DeadlineExceededException e) {
-                throw deadlineFailure(state);
+                throw deadlineFailure(limit.stopReason(), state);
             }
         }
     }
@@ -155,9 +170,9 @@ public final class Migrator {
         return report;
     }
 
-    private MigrationFailedException deadlineFailure(RunState state) {
-        String stopped = "Stopped " + settings.deadlineMargin().toSeconds() + " s before the Lambda deadline";
-        String advice = " Raise the function's timeout (at most 15 minutes), or run long migrations outside the deploy.";
+    private static MigrationFailedException deadlineFailure(StopReason reason, RunState state) {
+        String stopped = reason.stopped();
+        String advice = reason.advice();
         MigrationProgress progress = state.progress();
         MigrationSummary running = progress.running();
         List<BlockingSession> lockHolders = state.flywayLockHolders();
@@ -176,7 +191,17 @@ public final class Migrator {
                 + "CONCURRENTLY leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY) and Flyway may have "
                 + "recorded it as failed (run the 'repair' command after cleaning up).";
         return new MigrationFailedException(ErrorCode.DEADLINE_EXCEEDED, stopped + " while migration "
-                + running.label() + " was running" + aftermath + advice);
+                + running.label() + " was running" + aftermath + kept(progress) + advice);
+    }
+
+    /** The migrations this run applied before the one stopped: each committed on its own, none was rolled back. */
+    private static String kept(MigrationProgress progress) {
+        List<MigrationSummary> applied = progress.applied();
+        if (applied.isEmpty()) {
+            return " No earlier migration was applied by this run.";
+        }
+        return " Applied by this run before it, and kept (each committed on its own): "
+                + String.join(", ", applied.stream().map(MigrationSummary::label).toList()) + ".";
     }
 
     private MigrationReport runWithRotation(DirectRequest request, Deadline deadline, RunState state,

@@ -8,6 +8,7 @@ import io.skylift.migrator.config.AllowedCommands;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.deadline.WorkLimit;
 import io.skylift.migrator.failure.ConfigurationException;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.failure.InvalidInvocationException;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,20 +187,60 @@ public final class MigratorHandler implements RequestStreamHandler {
     }
 
     private void direct(DirectRequest request, Context context, OutputStream output, long start) throws IOException {
+        DirectOutcome outcome = direct(request, context.getAwsRequestId(), Caller.DIRECT, start,
+                migrator -> migrator.run(request, workDeadline(context)));
+        switch (outcome) {
+            case DirectOutcome.Failed failed -> throw new InvocationFailedException(
+                    new Failure(failed.code(), failed.reason()).withCode());
+            case DirectOutcome.Succeeded succeeded -> output.write(succeeded.resultJson().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Runs a direct request outside Lambda (the image's task mode, {@code io.skylift.migrator.task.TaskMain}) on the
+     * direct invocation's own path: the same settings, secrets, migration code, log line and result, within
+     * {@code limit} instead of Lambda's deadline.
+     *
+     * @param payload   the direct invocation's payload; a CloudFormation event is refused (nothing would answer it)
+     * @param requestId the log line's {@code requestId}
+     */
+    public DirectOutcome runDirect(byte[] payload, String requestId, WorkLimit limit) {
+        long start = System.nanoTime();
+        Objects.requireNonNull(limit, "limit must not be null");
+        DirectRequest request;
+        try {
+            if (!(parser.parse(payload) instanceof DirectRequest direct)) {
+                throw new InvalidInvocationException("A CloudFormation event is answered by the function, not by a "
+                        + "task: give the task a command and a direct invocation's payload");
+            }
+            request = direct;
+        } catch (InvalidInvocationException e) {
+            Failure failure = classify(e);
+            log.write(InvocationRecord.builder(requestId, Caller.TASK).outcome(ResultStatus.FAILED)
+                    .durationMs(millisSince(start)).error(failure.code().name(), failure.message()).build());
+            return new DirectOutcome.Failed(null, failure.code(), failure.message());
+        }
+        return direct(request, requestId, Caller.TASK, start, migrator -> migrator.run(request, limit));
+    }
+
+    /** The direct path of every caller: runs the request, writes its log line, and never throws. */
+    private DirectOutcome direct(DirectRequest request, String requestId, Caller caller, long start,
+                                 Function<Migrator, MigrationReport> run) {
         MigrationReport report;
         try {
+            // The function's SKYLIFT_COMMANDS binds the task too: the same image and environment, the same commands.
             allowedCommands().check(request.command());
-            report = migrator().run(request, workDeadline(context));
-        } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted function error
+            report = run.apply(migrator());
+        } catch (Throwable t) { // NOPMD: every failure becomes one clear, redacted outcome
             Failure failure = classify(t);
-            log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT)
-                    .command(request.command().wireName()).outcome(ResultStatus.FAILED).durationMs(millisSince(start))
+            log.write(InvocationRecord.builder(requestId, caller).command(request.command().wireName())
+                    .outcome(ResultStatus.FAILED).durationMs(millisSince(start))
                     .error(failure.code().name(), failure.message()).build());
-            throw new InvocationFailedException(failure.withCode());
+            return new DirectOutcome.Failed(request.command().wireName(), failure.code(), failure.message());
         }
-        log.write(InvocationRecord.builder(context.getAwsRequestId(), Caller.DIRECT).command(report.command())
+        log.write(InvocationRecord.builder(requestId, caller).command(report.command())
                 .outcome(ResultStatus.SUCCESS).report(report).durationMs(millisSince(start)).build());
-        output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
+        return new DirectOutcome.Succeeded(resultJson(report, redactor()));
     }
 
     private Migrator migrator() {

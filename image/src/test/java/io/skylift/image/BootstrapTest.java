@@ -2,6 +2,8 @@ package io.skylift.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BootstrapTest {
     private static final String HANDLER = "io.skylift.migrator.MigratorHandler::handleRequest";
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final String TASK_MAIN = "io.skylift.migrator.task.TaskMain";
 
     @TempDir
     Path directory;
@@ -49,9 +52,17 @@ class BootstrapTest {
     }
 
     private Result run(Map<String, String> environment, String... arguments) throws Exception {
+        return run(true, environment, arguments);
+    }
+
+    /** @param mergeErrors whether the output holds standard error too, or standard output only */
+    private Result run(boolean mergeErrors, Map<String, String> environment, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(taskRoot.resolve("bootstrap").toString()));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(mergeErrors);
+        if (!mergeErrors) {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/bin:/bin");
         builder.environment().put("JAVA_HOME", javaHome.toString());
@@ -164,6 +175,53 @@ class BootstrapTest {
         assertThat(run(Map.of())).satisfies(r -> {
             assertThat(r.exitCode()).isEqualTo(2);
             assertThat(r.output()).contains("no handler", "_HANDLER");
+        });
+    }
+
+    @Test
+    void the_task_mode_runs_the_task_main_with_its_arguments_whole_after_the_functions_options_and_cache()
+            throws Exception {
+        String json = "{\"target\": \"5\", \"note\": \"it's $HOME * \\\"quoted\\\"\"}";
+        Result task = run(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048"), "task", "migrate", json);
+        Result function = run(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048"), HANDLER);
+
+        assertThat(task.exitCode()).as(task.output()).isZero();
+        assertThat(task.java()).as("the arguments as given: no word splitting, no globbing, no expansion")
+                .endsWith(TASK_MAIN, "migrate", json);
+        assertThat(task.java().subList(0, task.java().size() - 3))
+                .as("the function's options, class path and AOT cache: the cache needs the class path it was trained on")
+                .isEqualTo(function.java().subList(0, function.java().size() - 2))
+                .contains("-XX:AOTCache=" + taskRoot.resolve("skylift.aot"), "-XX:+UseSerialGC");
+    }
+
+    @Test
+    void a_task_without_lambdas_memory_size_takes_85_percent_of_the_containers_memory() throws Exception {
+        Result task = run(Map.of(), "task", "info");
+
+        assertThat(task.java()).contains("-XX:MaxRAMPercentage=85").noneMatch(a -> a.startsWith("-XX:MaxHeapSize"));
+        assertThat(run(Map.of("JAVA_TOOL_OPTIONS", "-Xmx700m"), "task", "info").java())
+                .noneMatch(a -> a.startsWith("-XX:MaxRAMPercentage") || a.startsWith("-XX:MaxHeapSize"));
+    }
+
+    @Test
+    void a_task_with_no_command_still_reaches_the_task_main_which_explains_the_usage() throws Exception {
+        Result task = run(Map.of(), "task");
+
+        assertThat(task.java()).endsWith(TASK_MAIN);
+    }
+
+    @Test
+    void a_setting_the_bootstrap_refuses_in_the_task_mode_is_exit_2_with_the_tasks_one_json_line() throws Exception {
+        Result task = run(false, Map.of("SKYLIFT_AOT", "m\"aybe"), "task", "migrate");
+
+        assertThat(task.exitCode()).isEqualTo(2);
+        assertThat(task.java()).as("no JVM started").isEmpty();
+        assertThat(task.output().lines().toList()).singleElement().satisfies(line -> {
+            JsonNode json = new ObjectMapper().readTree(line);
+            assertThat(json.get("command").asText()).isEqualTo("migrate");
+            assertThat(json.get("success").asBoolean()).isFalse();
+            assertThat(json.get("errorCode").asText()).isEqualTo("CONFIGURATION");
+            assertThat(json.get("reason").asText()).contains("SKYLIFT_AOT", "m\"aybe");
         });
     }
 }

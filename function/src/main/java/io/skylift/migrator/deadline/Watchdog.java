@@ -3,13 +3,15 @@ package io.skylift.migrator.deadline;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs work on its own thread and gives up on it at the deadline, so the caller can always answer in time.
+ * Runs work on its own thread and gives up on it at the deadline (or when a {@link StopSignal} asks, as the task's
+ * SIGTERM does), so the caller can always answer in time.
  * At the deadline it starts {@code cancel} (which cancels the running SQL statement: PostgreSQL rolls it back) and
  * lets the work wind down for a short grace period; work that still finishes well in that period is the result. Then
  * it starts {@code abort} and interrupts the work's thread.
@@ -36,13 +38,29 @@ public final class Watchdog {
      * @throws RuntimeException          the work's own unchecked exception, unchanged
      */
     public <T> T call(Callable<T> work, Deadline deadline, Runnable cancel, Runnable abort) {
-        FutureTask<T> task = new FutureTask<>(work);
+        return call(work, deadline, StopSignal.never(), cancel, abort);
+    }
+
+    /**
+     * As {@link #call(Callable, Deadline, Runnable, Runnable)}, and a {@code stop} signalled before the deadline
+     * winds the work down the same way at once: cancel, the grace period, abort.
+     */
+    public <T> T call(Callable<T> work, Deadline deadline, StopSignal stop, Runnable cancel, Runnable abort) {
+        CountDownLatch wake = new CountDownLatch(1);
+        FutureTask<T> task = new FutureTask<>(work) {
+            @Override
+            protected void done() {
+                wake.countDown();
+            }
+        };
         Thread worker = Thread.ofPlatform().name("skylift-migration").daemon(true).unstarted(task);
         worker.start();
-        try {
-            return task.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            return windDown(task, worker, cancel, abort);
+        try (StopSignal.Registration ignored = stop.onStop(wake::countDown)) {
+            wake.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            if (!task.isDone()) {
+                return windDown(task, worker, cancel, abort);
+            }
+            return task.get();
         } catch (ExecutionException e) {
             throw unwrap(e);
         } catch (InterruptedException e) {

@@ -1,9 +1,14 @@
 package io.skylift.migrator.invocation;
 
-/** Who invoked the function: CloudFormation's custom resource, or anyone else with a command payload. */
+/**
+ * Who invoked the function: CloudFormation's custom resource, anyone else with a command payload, or the image's task
+ * mode.
+ */
 public enum Caller {
     CLOUDFORMATION("cloudformation"),
-    DIRECT("direct");
+    DIRECT("direct"),
+    /** The image started as an ECS task ({@code bootstrap task <command>}), outside Lambda. */
+    TASK("task");
 
     private final String wireName;
 

@@ -1,5 +1,7 @@
 package io.skylift.migrator.migration;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
@@ -9,6 +11,7 @@ import org.flywaydb.core.api.callback.Event;
  * thread while Flyway's thread writes.
  */
 public final class MigrationProgress implements Callback {
+    private final List<MigrationSummary> applied = new CopyOnWriteArrayList<>();
     private volatile MigrationSummary running;
     private volatile boolean runningInTransaction = true;
 
@@ -31,6 +34,7 @@ public final class MigrationProgress implements Callback {
             runningInTransaction = FlywayInternals.runsInTransaction(context.getMigrationInfo());
             running = MigrationSummary.of(context.getMigrationInfo());
         } else {
+            applied.add(MigrationSummary.of(context.getMigrationInfo()));
             running = null;
         }
     }
@@ -43,6 +47,11 @@ public final class MigrationProgress implements Callback {
     /** Whether the migration being applied runs in a transaction (so cancelling it rolls it back). */
     public boolean runningInTransaction() {
         return runningInTransaction;
+    }
+
+    /** The migrations applied (and committed) so far, in order. */
+    public List<MigrationSummary> applied() {
+        return List.copyOf(applied);
     }
 
     /** The migration being applied now, or null. */

@@ -93,4 +93,57 @@ class WatchdogTest {
             throw failure;
         }, Deadline.after(Duration.ofSeconds(5)), NOTHING, NOTHING)).isSameAs(failure);
     }
+
+    @Test
+    void a_stop_before_the_deadline_cancels_the_work_at_once_and_lets_it_wind_down() {
+        StopSignal stop = new StopSignal();
+        CountDownLatch cancelled = new CountDownLatch(1);
+        AtomicBoolean aborted = new AtomicBoolean();
+        Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.stop(new StopReason("Stopped on SIGTERM", " Start it again."));
+        });
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> new Watchdog(Duration.ofSeconds(5)).call(() -> {
+            // The statement ends when it is cancelled, as PostgreSQL ends a cancelled one.
+            cancelled.await();
+            throw new IllegalStateException("canceling statement due to user request");
+        }, Deadline.after(Duration.ofHours(1)), stop, cancelled::countDown, () -> aborted.set(true)))
+                .isInstanceOf(Watchdog.DeadlineExceededException.class);
+
+        assertThat(millisSince(start)).as("the stop, not the hour's deadline nor the whole grace").isLessThan(2_000);
+        assertThat(aborted).as("the connections are closed after the work wound down").isTrue();
+    }
+
+    @Test
+    void a_stop_signalled_before_the_call_winds_the_work_down_without_waiting_for_the_deadline() {
+        StopSignal stop = new StopSignal();
+        stop.stop(new StopReason("Stopped on SIGTERM", " Start it again."));
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> new Watchdog(Duration.ofMillis(200)).call(() -> {
+            Thread.sleep(Duration.ofMinutes(1));
+            return "never";
+        }, Deadline.after(Duration.ofHours(1)), stop, NOTHING, NOTHING))
+                .isInstanceOf(Watchdog.DeadlineExceededException.class);
+        assertThat(millisSince(start)).isLessThan(1_500);
+    }
+
+    @Test
+    void the_first_stop_reason_is_the_one_reported() {
+        StopSignal stop = new StopSignal();
+        StopReason first = new StopReason("Stopped on SIGTERM", " Start it again.");
+
+        stop.stop(first);
+        stop.stop(new StopReason("Stopped at the task's time limit", " Raise it."));
+
+        assertThat(stop.reason()).contains(first);
+        assertThat(new WorkLimit(Deadline.after(Duration.ZERO), new StopReason("deadline", " ."), stop).stopReason())
+                .isEqualTo(first);
+    }
 }
