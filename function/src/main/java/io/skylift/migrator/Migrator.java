@@ -6,6 +6,9 @@ import io.skylift.migrator.database.BlockingSession;
 import io.skylift.migrator.database.ConnectionSupplierDataSource;
 import io.skylift.migrator.database.LockWatch;
 import io.skylift.migrator.database.ReadOnlySessions;
+import io.skylift.migrator.drift.DriftCheck;
+import io.skylift.migrator.drift.HistoryTable;
+import io.skylift.migrator.drift.SchemaReference;
 import io.skylift.migrator.failure.AuthenticationFailedException;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.invocation.Command;
@@ -65,6 +68,7 @@ public final class Migrator {
     private final Optional<UpToDateCheck> upToDateCheck;
     private final Watchdog watchdog;
     private final ScramVerifiers verifiers;
+    private final SchemaReference reference;
     private MigrationRunner runner;
     private volatile Redactor redactor;
 
@@ -80,6 +84,7 @@ public final class Migrator {
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
+        this.reference = new SchemaReference(HistoryTable.fromFlywayEnvironment(settings.flywayEnvironment()));
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
         RedactingFlywayLogs.alsoMask(redactor);
@@ -210,11 +215,17 @@ public final class Migrator {
         // a no-op migrate without Flyway when it can.
         Optional<MigrationReport> upToDate = Optional.empty();
         try (Connection probe = connector.connect()) {
+            if (request.command() == Command.DRIFT) {
+                return drift(probe);
+            }
             if (upToDateCheck.isPresent()
                     && UpToDateCheck.handles(request.command(), request.target(), request.baselineVersion())) {
                 // Without the verifiers: a repeatable migration naming one (its value changes with every cold
                 // start) lacks a value here, so the check hands it to Flyway, which gets them all.
                 upToDate = upToDateCheck.get().upToDate(probe, secretPlaceholders);
+                if (upToDate.isPresent()) {
+                    upToDate = Optional.of(keepReference(upToDate.get(), probe, false));
+                }
             } else {
                 probe.isValid(1);
             }
@@ -240,7 +251,69 @@ public final class Migrator {
         DataSource dataSource = request.command() == Command.PLAN
                 ? new ConnectionSupplierDataSource(() -> ReadOnlySessions.readOnly(connector.connect()))
                 : connector.dataSource();
-        return runner().run(request, dataSource, placeholders, progress, lockRetry, providedFolder);
+        MigrationReport report = runner().run(request, dataSource, placeholders, progress, lockRetry, providedFolder);
+        if (request.command() == Command.MIGRATE || request.command() == Command.REPAIR
+                || request.command() == Command.BASELINE) {
+            try (Connection connection = connector.connect()) {
+                // What a migrate applied, a repair accepted or a baseline declared is the schema from now on.
+                boolean retake = request.command() != Command.MIGRATE || report.migrationsApplied() > 0;
+                return keepReference(report, connection, retake);
+            } catch (SQLException e) {
+                return keepReference(report, e);
+            }
+        }
+        return report;
+    }
+
+    /**
+     * {@code drift}: the schema against the reference, in a session whose transactions are all read-only (the
+     * planner's role could not write anyway; this makes it so for any role).
+     */
+    private MigrationReport drift(Connection connection) {
+        long start = System.nanoTime();
+        DriftCheck.Result result;
+        try {
+            result = new DriftCheck(reference).check(ReadOnlySessions.readOnly(connection));
+        } catch (SQLException e) {
+            throw new MigrationFailedException(ErrorCode.DRIFT_UNREADABLE, "drift could not read the schema history,"
+                    + " its reference (table " + SchemaReference.TABLE + " beside it) or the catalogs: "
+                    + e.getMessage() + " (SQL state " + e.getSQLState() + "). A read-only role needs SELECT on both"
+                    + " tables.", e);
+        }
+        return new MigrationReport(Command.DRIFT.wireName(), true, result.schemaVersion(), result.schemaVersion(), 0,
+                List.of(), List.of(), List.of(), (System.nanoTime() - start) / 1_000_000, null, result.report());
+    }
+
+    /**
+     * Stores the drift reference after a command that succeeded: always when {@code retake}, else only when there is
+     * none for the current history. A failure to store it does not fail the command (the schema did move forward):
+     * it is logged and said in the report's messages, and drift then answers without a reference.
+     */
+    private MigrationReport keepReference(MigrationReport report, Connection connection, boolean retake) {
+        try {
+            boolean taken = retake;
+            if (retake) {
+                reference.take(connection);
+            } else {
+                taken = reference.ensure(connection);
+            }
+            if (!taken) {
+                return report;
+            }
+            List<String> messages = new java.util.ArrayList<>(report.messages());
+            messages.add("drift reference taken at schema version " + report.schemaVersion());
+            return report.withMessages(messages);
+        } catch (SQLException | RuntimeException e) {
+            return keepReference(report, e);
+        }
+    }
+
+    private static MigrationReport keepReference(MigrationReport report, Exception failure) {
+        LOG.warn("The drift reference could not be stored ({}); drift will answer without one until the next"
+                + " migrate stores it", failure.getMessage());
+        List<String> messages = new java.util.ArrayList<>(report.messages());
+        messages.add("drift reference not stored: " + failure.getMessage());
+        return report.withMessages(messages);
     }
 
     /** Often enough to see a holder within one lock timeout, rarely enough to cost nothing noticeable. */

@@ -146,7 +146,7 @@ public final class MigratorHandler implements RequestStreamHandler {
         }
         log.write(new InvocationRecord(context.getAwsRequestId(), Caller.DIRECT, null, null, report.command(),
                 ResultStatus.SUCCESS, report.previousSchemaVersion(), report.schemaVersion(), report.migrationsApplied(),
-                millisSince(start), null, null));
+                millisSince(start), null, null, report.drift() == null ? null : report.drift().differences().size()));
         output.write(resultJson(report, redactor()).getBytes(StandardCharsets.UTF_8));
     }
 

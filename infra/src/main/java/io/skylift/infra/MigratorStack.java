@@ -8,6 +8,7 @@ import io.skylift.construct.PlaceholderSecret;
 import io.skylift.construct.SchemaMigrator;
 import io.skylift.construct.SchemaMigratorProps;
 import io.skylift.infra.monitoring.AlarmTopic;
+import io.skylift.infra.monitoring.DriftWatch;
 import io.skylift.infra.network.Network;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,8 @@ public final class MigratorStack extends Stack {
             }
         }
         MigratorMonitoring monitoring = migrator.getMonitoring();
+        // The migrator runs the daily check until the read-only planner exists (drift only reads either way).
+        DriftWatch drift = new DriftWatch(this, "DriftWatch", migrator.getFunction(), alarmTopic.getTopic());
 
         output(OUTPUT_SCHEMA_VERSION, migrator.getSchemaVersion(),
                 "Schema version after this deploy's migration ('none' for an empty database)");
@@ -123,6 +126,8 @@ public final class MigratorStack extends Stack {
         output("ErrorAlarmName", monitoring.getErrorAlarm().getAlarmName(), "Alarm on the migrator's errors");
         output("MigrationFailedAlarmName", monitoring.getMigrationFailedAlarm().getAlarmName(),
                 "Alarm on failed migrations (every caller, the custom resource included)");
+        output("SchemaDriftAlarmName", drift.getAlarm().getAlarmName(),
+                "Alarm on schema drift, checked daily: the database changed outside its migrations");
         output(OUTPUT_ALARM_TOPIC_ARN, alarmTopic.getTopic().getTopicArn(),
                 "SNS topic of the migrator's alarms: aws sns subscribe --topic-arn <this> --protocol email ...");
     }

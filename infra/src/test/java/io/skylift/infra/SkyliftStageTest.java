@@ -88,7 +88,8 @@ class SkyliftStageTest {
             dev.hasOutput(output, Map.of("Value", Match.anyValue()));
         }
         for (String output : List.of("SchemaVersion", "MigrationsApplied", "MigratorFunctionArn", "MigratorFunctionName",
-                "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName", "AlarmTopicArn")) {
+                "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName", "SchemaDriftAlarmName",
+                "AlarmTopicArn")) {
             devMigrator.hasOutput(output, Map.of("Value", Match.anyValue()));
         }
     }
@@ -391,7 +392,52 @@ class SkyliftStageTest {
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold",
                 "TreatMissingData", "notBreaching",
                 "AlarmActions", List.of(Map.of("Ref", topic))));
-        devMigrator.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+        devMigrator.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+    }
+
+    // ---- drift ---------------------------------------------------------------------------------
+
+    @Test
+    void every_stage_checks_its_drift_daily_by_invoking_its_migrator_with_the_drift_command_once() {
+        for (Template t : List.of(devMigrator, prodMigrator)) {
+            String function = logicalId(t, "AWS::Lambda::Function", "Migrator/Function");
+            t.resourceCountIs("AWS::Scheduler::Schedule", 1);
+            t.hasResourceProperties("AWS::Scheduler::Schedule", Map.of(
+                    "ScheduleExpression", "cron(0 6 * * ? *)",
+                    "State", "ENABLED",
+                    "Target", Match.objectLike(Map.of(
+                            "Arn", Map.of("Fn::GetAtt", List.of(function, "Arn")),
+                            "Input", "{\"command\":\"drift\"}",
+                            "RetryPolicy", Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 3600)))));
+        }
+    }
+
+    @Test
+    void an_alarm_on_the_functions_schema_drift_metric_notifies_the_topic_and_stays_until_a_check_finds_none() {
+        for (Template t : List.of(devMigrator, prodMigrator)) {
+            String function = logicalId(t, "AWS::Lambda::Function", "Migrator/Function");
+            String topic = logicalId(t, "AWS::SNS::Topic", "AlarmTopic/Topic");
+            t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                    "Namespace", "Skylift",
+                    "MetricName", "SchemaDrift",
+                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", function))),
+                    "Statistic", "Maximum",
+                    "Threshold", 1,
+                    "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                    "TreatMissingData", "ignore",
+                    "AlarmActions", List.of(Map.of("Ref", topic)),
+                    "OKActions", List.of(Map.of("Ref", topic))));
+        }
+    }
+
+    @Test
+    void the_drift_metric_the_alarm_watches_is_the_one_the_function_writes() throws java.io.IOException {
+        String invocationLog = java.nio.file.Files.readString(TestApps.ROOT.resolve(
+                "function/src/main/java/io/skylift/migrator/observability/InvocationLog.java"));
+        assertThat(invocationLog).contains("SCHEMA_DRIFT = \"" + io.skylift.infra.monitoring.DriftWatch.METRIC + "\"");
+        String command = java.nio.file.Files.readString(TestApps.ROOT.resolve(
+                "function/src/main/java/io/skylift/migrator/invocation/Command.java"));
+        assertThat(command).as("the command the schedule sends").containsPattern("\\bDRIFT\\b");
     }
 
     @Test

@@ -37,6 +37,8 @@ public enum ErrorCode {
     FLYWAY_LOCK_WAIT,
     /** The deadline came while a migration ran; the work was cancelled. */
     DEADLINE_EXCEEDED,
+    /** {@code drift} could not read the history, the reference or the catalogs (for example no SELECT on them). */
+    DRIFT_UNREADABLE,
     /** Anything else: a defect or a failure nobody foresaw; the log has the redacted cause chain. */
     UNEXPECTED
 }

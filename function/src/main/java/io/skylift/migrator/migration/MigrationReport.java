@@ -1,5 +1,6 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.drift.DriftReport;
 import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.json.JsonWriter;
 import java.util.LinkedHashMap;
@@ -21,10 +22,11 @@ import java.util.Objects;
  * @param messages              notes worth showing: repair actions, warnings
  * @param durationMs            wall time of the command
  * @param review                {@code plan} and {@code lint}: problems and lint findings; null for other commands
+ * @param drift                 {@code drift}: the comparison with the reference; null for other commands
  */
 public record MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
                               int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
-                              List<String> messages, long durationMs, Review review)
+                              List<String> messages, long durationMs, Review review, DriftReport drift)
         implements JsonWriter.JsonWritable {
     public MigrationReport {
         Objects.requireNonNull(command, "command must not be null");
@@ -33,12 +35,20 @@ public record MigrationReport(String command, boolean success, String schemaVers
         messages = List.copyOf(messages);
     }
 
+    /** A report without a drift comparison (every command but {@code drift}). */
+    public MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
+                           int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
+                           List<String> messages, long durationMs, Review review) {
+        this(command, success, schemaVersion, previousSchemaVersion, migrationsApplied, applied, pending, messages,
+                durationMs, review, null);
+    }
+
     /** A report without a review (every command but {@code plan} and {@code lint}). */
     public MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
                            int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
                            List<String> messages, long durationMs) {
         this(command, success, schemaVersion, previousSchemaVersion, migrationsApplied, applied, pending, messages,
-                durationMs, null);
+                durationMs, null, null);
     }
 
     /** The JSON a direct caller receives: every component, in order, nulls included. */
@@ -56,17 +66,20 @@ public record MigrationReport(String command, boolean success, String schemaVers
         if (review != null) {
             json.putAll(review.toJsonValue());
         }
+        if (drift != null) {
+            json.putAll(drift.toJsonValue());
+        }
         json.put("durationMs", durationMs);
         return json;
     }
 
     public MigrationReport withMessages(List<String> newMessages) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                applied, pending, newMessages, durationMs, review);
+                applied, pending, newMessages, durationMs, review, drift);
     }
 
     public MigrationReport withDuration(long millis) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                applied, pending, messages, millis, review);
+                applied, pending, messages, millis, review, drift);
     }
 }

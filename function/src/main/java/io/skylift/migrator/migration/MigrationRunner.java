@@ -113,6 +113,7 @@ public final class MigrationRunner {
                 case BASELINE -> baseline(flyway);
                 case PLAN -> Planner.plan(flyway, providedFolder == null ? lintFolders : List.of(providedFolder));
                 case LINT -> throw new IllegalArgumentException("lint needs no database: the Migrator answers it");
+                case DRIFT -> throw new IllegalArgumentException("drift needs no Flyway: the Migrator answers it");
             };
         } catch (MigrationFailedException e) {
             throw e;

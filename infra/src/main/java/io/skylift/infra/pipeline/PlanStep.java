@@ -20,7 +20,8 @@ import software.amazon.awscdk.services.iam.IRole;
  * thing that reaches the database and holds its secrets, computes Flyway's view of those files (checksums with the
  * real placeholder values) against the live history in a read-only session. The step fails when the plan says
  * {@code migrate} would fail (an applied migration changed, a failed history row); it passes with a notice when the
- * stage has no migrator yet (the first deploy: every file is pending) or one that predates the plan command.
+ * stage has no migrator yet (the first deploy: every file is pending) or one that predates the plan command. It
+ * also prints the stage's schema drift and fails on drift an operator has not accepted ({@link DriftGate}).
  */
 public final class PlanStep {
 
@@ -51,6 +52,16 @@ public final class PlanStep {
      */
     public static CodeBuildStep create(String id, IRole role, IFileSetProducer source, String stage,
             String functionArn, Duration functionTimeout) {
+        return create(id, role, source, stage, functionArn, functionTimeout, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #create(String, IRole, IFileSetProducer, String, String, Duration)}, with the drift an operator
+     * accepted ({@link DriftGate}): the step passes when the stage's drift is exactly that one.
+     */
+    public static CodeBuildStep create(String id, IRole role, IFileSetProducer source, String stage,
+            String functionArn, Duration functionTimeout, java.util.Optional<String> acceptedDrift) {
+        Objects.requireNonNull(acceptedDrift, "acceptedDrift must not be null");
         Objects.requireNonNull(role, "role must not be null");
         Objects.requireNonNull(source, "source must not be null");
         Objects.requireNonNull(stage, "stage must not be null");
@@ -58,15 +69,17 @@ public final class PlanStep {
         Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
         return CodeBuildStep.Builder.create(id)
                 .input(source)
-                .env(environment(functionArn, stage, functionTimeout))
+                .env(environment(functionArn, stage, functionTimeout, acceptedDrift))
                 .commands(commands())
                 .role(role)
                 .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))
                 .build();
     }
 
-    private static Map<String, String> environment(String functionArn, String stage, Duration functionTimeout) {
+    private static Map<String, String> environment(String functionArn, String stage, Duration functionTimeout,
+            java.util.Optional<String> acceptedDrift) {
         Map<String, String> environment = new HashMap<>(MigratorInvocation.cliEnvironment(functionTimeout));
+        acceptedDrift.ifPresent(id -> environment.put(DriftGate.ACCEPTED_VARIABLE, id));
         environment.put(FUNCTION_ARN_VARIABLE, functionArn);
         environment.put(STAGE_VARIABLE, stage);
         return environment;
@@ -76,7 +89,8 @@ public final class PlanStep {
     public static String approvalComment(String stepId, String stage) {
         return "Read the plan before approving: the log of the " + stepId + " action just before this approval"
                 + " (its Details link) lists what this commit would do to " + stage + "'s database: pending migrations"
-                + " with their checksums, applied migrations that changed, failed rows and lint findings. Approve to"
+                + " with their checksums, applied migrations that changed, failed rows, lint findings and the schema's drift"
+                + " from its migrations. Approve to"
                 + " deploy " + stage + " and migrate it.";
     }
 
@@ -86,7 +100,7 @@ public final class PlanStep {
      */
     public static List<String> commands() {
         String arn = "\"$" + FUNCTION_ARN_VARIABLE + "\"";
-        return List.of(
+        List<String> plan = List.of(
                 "REGION=\"$(echo " + arn + " | cut -d: -f4)\"",
                 "if [ ! -d migrations ]; then echo 'No migrations/ folder in the source' >&2; exit 1; fi",
                 "find migrations -type f -name '*.sql' | LC_ALL=C sort > plan-files.txt",
@@ -120,9 +134,14 @@ public final class PlanStep {
                         + " (.failed[] | \"  \\(.version // \"R\")  \\(.script)\"),"
                         + " \"Findings (\\(.findings | length)):\","
                         + " (.findings[] | \"  \\(.script):\\(.line): \\(.severity) \\(.rule): \\(.message)\"),"
-                        + " (if .success then \"Plan: OK\" else \"Plan: PROBLEMS (see above)\" end)' plan.json",
-                "if jq -e '(.changed | length) + (.failed | length) > 0' plan.json > /dev/null; then"
-                        + " echo 'migrate would fail on this database: restore the changed files, or repair the"
-                        + " failed rows, before promoting' >&2; exit 1; fi");
+                        + " (if .success then \"Plan: OK\" else \"Plan: PROBLEMS (see above)\" end)' plan.json");
+        List<String> commands = new java.util.ArrayList<>(plan);
+        // The drift is printed before either verdict, so a failing step shows the approver everything.
+        commands.addAll(DriftGate.check(arn));
+        commands.add("if jq -e '(.changed | length) + (.failed | length) > 0' plan.json > /dev/null; then"
+                + " echo 'migrate would fail on this database: restore the changed files, or repair the"
+                + " failed rows, before promoting' >&2; exit 1; fi");
+        commands.addAll(DriftGate.verdict());
+        return List.copyOf(commands);
     }
 }

@@ -1,0 +1,91 @@
+package io.skylift.infra.monitoring;
+
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.constructs.Construct;
+
+/**
+ * A stage's daily drift check: an EventBridge Scheduler schedule invokes the function with
+ * {@value #PAYLOAD} every day at {@value #HOUR_UTC}:00 UTC, the function writes its {@value #METRIC} metric (the number
+ * of differences, 0 for none), and an alarm on that metric notifies the stage's alarm topic.
+ *
+ * <p>The alarm keeps its state while no check runs (missing data is ignored): a drift found in the morning stays in
+ * ALARM until a check finds none, whether the next day's or an operator's {@code {"command":"drift"}}. A check that
+ * fails (the database unreachable, say) shows on the migrator's {@code Errors} alarm instead.
+ */
+public final class DriftWatch extends Construct {
+    /** What the schedule sends: the read-only drift command. */
+    public static final String PAYLOAD = "{\"command\":\"drift\"}";
+    /** The function's metric (its {@code InvocationLog.SCHEMA_DRIFT}). */
+    public static final String METRIC = "SchemaDrift";
+    /** Namespace of the function's metrics. */
+    public static final String NAMESPACE = "Skylift";
+    /** When the check runs: early in the working day of most teams in Europe, before people change things. */
+    public static final String HOUR_UTC = "6";
+
+    private final Schedule schedule;
+    private final Alarm alarm;
+
+    /**
+     * @param function   what the schedule invokes (the migrator; the planner once there is one: it is read-only)
+     * @param alarmTopic the stage's alarm topic, which the alarm notifies
+     */
+    public DriftWatch(Construct scope, String id, IFunction function, ITopic alarmTopic) {
+        super(scope, id);
+        Objects.requireNonNull(function, "function must not be null");
+        Objects.requireNonNull(alarmTopic, "alarmTopic must not be null");
+        schedule = Schedule.Builder.create(this, "Daily")
+                .description("Skylift: the daily drift check of " + function.getFunctionName()
+                        + " (read-only; the SchemaDrift alarm says when the schema differs from its migrations)")
+                .schedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
+                        .minute("0").hour(HOUR_UTC).build()))
+                .target(LambdaInvoke.Builder.create(function)
+                        .input(ScheduleTargetInput.fromObject(Map.of("command", "drift")))
+                        // The next day's check is the retry; an old check is worth nothing.
+                        .retryAttempts(0)
+                        .maxEventAge(Duration.hours(1))
+                        .build())
+                .build();
+        alarm = Alarm.Builder.create(this, METRIC)
+                .alarmDescription("Skylift: the schema of " + function.getFunctionName() + "'s database differs from"
+                        + " what its migrations left (changed outside them). Run aws lambda invoke --payload '"
+                        + PAYLOAD + "' for the differences; README, Operations, Drift")
+                .metric(Metric.Builder.create()
+                        .namespace(NAMESPACE)
+                        .metricName(METRIC)
+                        .dimensionsMap(Map.of("FunctionName", function.getFunctionName()))
+                        .statistic("Maximum")
+                        .period(Duration.hours(1))
+                        .build())
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.IGNORE)
+                .build();
+        alarm.addAlarmAction(new SnsAction(alarmTopic));
+        alarm.addOkAction(new SnsAction(alarmTopic));
+    }
+
+    /** The daily schedule. */
+    public Schedule getSchedule() {
+        return schedule;
+    }
+
+    /** The alarm on {@value #METRIC}. */
+    public Alarm getAlarm() {
+        return alarm;
+    }
+}
