@@ -8,12 +8,12 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.IFunction;
-import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
-import software.amazon.awscdk.services.scheduler.Schedule;
-import software.amazon.awscdk.services.scheduler.ScheduleExpression;
-import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
-import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
@@ -36,7 +36,7 @@ public final class DriftWatch extends Construct {
     /** When the check runs: early in the working day of most teams in Europe, before people change things. */
     public static final String HOUR_UTC = "6";
 
-    private final Schedule schedule;
+    private final CfnSchedule schedule;
     private final Alarm alarm;
 
     /**
@@ -47,16 +47,34 @@ public final class DriftWatch extends Construct {
         super(scope, id);
         Objects.requireNonNull(function, "function must not be null");
         Objects.requireNonNull(alarmTopic, "alarmTopic must not be null");
-        schedule = Schedule.Builder.create(this, "Daily")
+        // Its own role, allowed to invoke this one function (not its versions, as the L2 target's grant would be):
+        // the schedule invokes the function by its ARN only.
+        Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
+                .description("Skylift: lets the daily drift check invoke " + function.getFunctionName())
+                .inlinePolicies(Map.of("InvokeForDrift", PolicyDocument.Builder.create()
+                        .statements(java.util.List.of(PolicyStatement.Builder.create()
+                                .actions(java.util.List.of("lambda:InvokeFunction"))
+                                .resources(java.util.List.of(function.getFunctionArn()))
+                                .build()))
+                        .build()))
+                .build();
+        schedule = CfnSchedule.Builder.create(this, "Daily")
                 .description("Skylift: the daily drift check of " + function.getFunctionName()
                         + " (read-only; the SchemaDrift alarm says when the schema differs from its migrations)")
-                .schedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
-                        .minute("0").hour(HOUR_UTC).build()))
-                .target(LambdaInvoke.Builder.create(function)
-                        .input(ScheduleTargetInput.fromObject(Map.of("command", "drift")))
+                .scheduleExpression("cron(0 " + HOUR_UTC + " * * ? *)")
+                .scheduleExpressionTimezone("UTC")
+                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("OFF").build())
+                .state("ENABLED")
+                .target(CfnSchedule.TargetProperty.builder()
+                        .arn(function.getFunctionArn())
+                        .roleArn(role.getRoleArn())
+                        .input(PAYLOAD)
                         // The next day's check is the retry; an old check is worth nothing.
-                        .retryAttempts(0)
-                        .maxEventAge(Duration.hours(1))
+                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
+                                .maximumRetryAttempts(0)
+                                .maximumEventAgeInSeconds(3600)
+                                .build())
                         .build())
                 .build();
         alarm = Alarm.Builder.create(this, METRIC)
@@ -80,7 +98,7 @@ public final class DriftWatch extends Construct {
     }
 
     /** The daily schedule. */
-    public Schedule getSchedule() {
+    public CfnSchedule getSchedule() {
         return schedule;
     }
 
