@@ -114,8 +114,8 @@ class DriftTest {
                         LEFT JOIN orders o ON o.customer_id = c.id AND o.status <> 'delivered'
                         GROUP BY c.id, c.email""", "view public.customer_order_totals", "changed",
                         "definition changed at line 6: was LEFT JOIN orders o ON (((o.customer_id = c.id) AND (o.status <>"
-                                + " 'cancelled'::text))), now LEFT JOIN orders o ON (((o.customer_id = c.id) AND"
-                                + " (o.status <> 'delivered'::text)))"),
+                                + " 'cancelled'::text)))), now LEFT JOIN orders o ON (((o.customer_id = c.id) AND"
+                                + " (o.status <> 'delivered'::text))))"),
                 new Change("materialized view", "CREATE MATERIALIZED VIEW daily_orders AS SELECT placed_at::date AS"
                         + " day, count(*) AS orders FROM orders GROUP BY 1", "materialized view public.daily_orders",
                         "added", "definition SELECT"),

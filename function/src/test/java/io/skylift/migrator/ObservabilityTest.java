@@ -54,4 +54,19 @@ class ObservabilityTest {
         assertThat(metrics.get("MigrationDuration").asLong()).isEqualTo(1200);
         assertThat(metrics.get("MigrationsApplied").asInt()).isZero();
     }
+
+    @Test
+    void a_drift_check_adds_its_schema_drift_metric_and_other_commands_do_not() throws Exception {
+        JsonNode drift = write(new InvocationRecord("req-3", Caller.DIRECT, null, null, "drift", ResultStatus.SUCCESS,
+                "4", "4", 0, 60, null, null, 3)).get(1);
+        assertThat(drift.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").findValuesAsText("Name"))
+                .containsExactly("MigrationsApplied", "MigrationDuration", "MigrationFailed", "SchemaDrift");
+        assertThat(drift.get("SchemaDrift").asInt()).isEqualTo(3);
+
+        JsonNode migrate = write(new InvocationRecord("req-4", Caller.DIRECT, null, null, "migrate",
+                ResultStatus.SUCCESS, "4", "4", 0, 60, null, null)).get(1);
+        assertThat(migrate.has("SchemaDrift")).isFalse();
+        assertThat(migrate.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").findValuesAsText("Name"))
+                .doesNotContain("SchemaDrift");
+    }
 }

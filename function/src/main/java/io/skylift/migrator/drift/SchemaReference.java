@@ -164,9 +164,18 @@ public final class SchemaReference {
         if (state.isEmpty()) {
             return false;
         }
-        Optional<Stored> stored = read(connection);
-        if (stored.isPresent() && stored.get().historyFingerprint().equals(state.get().fingerprint())) {
-            return false;
+        // The fingerprint only: a no-op deploy must not pay for reading and parsing the whole snapshot.
+        Names names = names(connection);
+        if (exists(connection, names.reference())) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + names.reference()
+                    + " WHERE history_fingerprint = ?")) {
+                statement.setString(1, state.get().fingerprint());
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
         }
         take(connection);
         return true;
