@@ -291,12 +291,7 @@ public final class Migrator {
      */
     private MigrationReport keepReference(MigrationReport report, Connection connection, boolean retake) {
         try {
-            boolean taken = retake;
-            if (retake) {
-                reference.take(connection);
-            } else {
-                taken = reference.ensure(connection);
-            }
+            boolean taken = retake ? reference.take(connection) : reference.ensure(connection);
             if (!taken) {
                 return report;
             }

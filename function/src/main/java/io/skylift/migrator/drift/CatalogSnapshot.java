@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The schema of a database as its catalogs describe it, normalized: each object under its kind and qualified name
@@ -225,10 +227,9 @@ public record CatalogSnapshot(SortedMap<String, Map<String, String>> objects) {
      */
     public List<Difference> differencesTo(CatalogSnapshot current) {
         List<Difference> differences = new ArrayList<>();
-        TreeMap<String, Boolean> names = new TreeMap<>();
-        objects.keySet().forEach(n -> names.put(n, true));
-        current.objects.keySet().forEach(n -> names.put(n, true));
-        for (String name : names.keySet()) {
+        SortedSet<String> names = new TreeSet<>(objects.keySet());
+        names.addAll(current.objects.keySet());
+        for (String name : names) {
             Map<String, String> before = objects.get(name);
             Map<String, String> after = current.objects.get(name);
             if (before == null) {

@@ -115,11 +115,13 @@ public final class SchemaReference {
     /**
      * Takes the reference now, replacing the stored one, in one transaction (creating the table the first time).
      * Does nothing when there is no history table (nothing was migrated).
+     *
+     * @return whether it took one
      */
-    public void take(Connection connection) throws SQLException {
+    public boolean take(Connection connection) throws SQLException {
         Optional<HistoryState> state = historyState(connection);
         if (state.isEmpty()) {
-            return;
+            return false;
         }
         Names names = names(connection);
         boolean autoCommit = connection.getAutoCommit();
@@ -145,6 +147,7 @@ public final class SchemaReference {
                 insert.executeUpdate();
             }
             connection.commit();
+            return true;
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
@@ -177,8 +180,7 @@ public final class SchemaReference {
                 }
             }
         }
-        take(connection);
-        return true;
+        return take(connection);
     }
 
     private static boolean exists(Connection connection, String qualifiedName) throws SQLException {
