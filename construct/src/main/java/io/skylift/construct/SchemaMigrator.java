@@ -64,8 +64,8 @@ public class SchemaMigrator extends Construct implements IConnectable {
     public static final String SKYLIFT_DEPLOY_ID = "SKYLIFT_DEPLOY_ID";
     /** The migrator's environment variable naming the planner's secret, whose role it keeps. */
     public static final String PLANNER_SECRET_ARN = "PLANNER_SECRET_ARN";
-    /** The planner's commands: read, plan and lint, never migrate, repair or baseline. */
-    public static final String PLANNER_COMMANDS = "plan,lint,info,validate";
+    /** The planner's commands: read, plan, lint and check drift, never migrate, repair or baseline. */
+    public static final String PLANNER_COMMANDS = "plan,lint,info,validate,drift";
 
     private final DockerImageFunction function;
     private final DockerImageFunction planner;

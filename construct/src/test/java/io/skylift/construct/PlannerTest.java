@@ -81,7 +81,7 @@ class PlannerTest {
         assertThat(planner.get("VpcConfig")).isEqualTo(migrator.get("VpcConfig"));
         assertThat(variables(planner)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "DB_SECRET_ARN", Map.of("Ref", id("AWS::SecretsManager::SecretTargetAttachment")),
-                "SKYLIFT_COMMANDS", "plan,lint,info,validate",
+                "SKYLIFT_COMMANDS", "plan,lint,info,validate,drift",
                 "FLYWAY_PLACEHOLDERS_REGION_NAME", "Europe"));
     }
 

@@ -6,6 +6,9 @@ import io.skylift.migrator.database.BlockingSession;
 import io.skylift.migrator.database.ConnectionSupplierDataSource;
 import io.skylift.migrator.database.LockWatch;
 import io.skylift.migrator.database.ReadOnlySessions;
+import io.skylift.migrator.drift.DriftCheck;
+import io.skylift.migrator.drift.HistoryTable;
+import io.skylift.migrator.drift.SchemaReference;
 import io.skylift.migrator.failure.AuthenticationFailedException;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.invocation.Command;
@@ -41,6 +44,7 @@ import io.skylift.migrator.secrets.SecretSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +74,7 @@ public final class Migrator {
     /** Built on first use: most deploys never need Flyway. */
     private final Lazy<MigrationRunner> runner;
     private final Optional<PlannerRole> plannerRole;
+    private final SchemaReference reference;
     private volatile Redactor redactor;
 
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy) {
@@ -86,6 +91,7 @@ public final class Migrator {
         this.runner = new Lazy<>(() -> new MigrationRunner(settings));
         this.upToDateCheck = UpToDateCheck.forSettings(settings);
         this.plannerRole = PlannerRole.forSettings(settings);
+        this.reference = new SchemaReference(HistoryTable.fromFlywayEnvironment(settings.flywayEnvironment()));
         this.watchdog = new Watchdog(Duration.ofMillis(Math.min(3_000, settings.deadlineMargin().toMillis() / 3)));
         this.redactor = Redactor.none().with(settings.flywayEnvironment().get("FLYWAY_PASSWORD"));
         RedactingFlywayLogs.alsoMask(redactor);
@@ -149,7 +155,7 @@ public final class Migrator {
         try (RunState state = new RunState()) {
             try {
                 return watchdog.call(() -> keepPlannerRole(request,
-                                runWithRotation(request, deadline, state, providedFolder), state.connector()),
+                                runWithRotation(request, deadline, state, providedFolder), state),
                         deadline, limit.signal(), state::cancelRunningWork, state::abortAll);
             } catch (Watchdog.DeadlineExceededException e) {
                 throw deadlineFailure(limit.stopReason(), state);
@@ -159,13 +165,13 @@ public final class Migrator {
 
     /**
      * After a successful migrate (also one the up-to-date check answered: the planner may be new to this database),
-     * on the run's own connector, inside the deadline.
+     * on the run's own connector, inside the deadline; after the drift reference was stored, so the planner's SELECT
+     * covers its table too (one the run created counts as a new table, as an applied migration's do).
      */
-    private MigrationReport keepPlannerRole(DirectRequest request, MigrationReport report,
-                                            DatabaseConnector connector) {
+    private MigrationReport keepPlannerRole(DirectRequest request, MigrationReport report, RunState state) {
         if (plannerRole.isPresent() && request.command() == Command.MIGRATE && report.success()) {
-            plannerRole.get().keep(connector::connect, secrets.withMaxAge(settings.secretCacheTtl()),
-                    report.migrationsApplied() > 0);
+            plannerRole.get().keep(state.connector()::connect, secrets.withMaxAge(settings.secretCacheTtl()),
+                    report.migrationsApplied() > 0 || state.tookReference());
         }
         return report;
     }
@@ -237,11 +243,17 @@ public final class Migrator {
         // a no-op migrate without Flyway when it can.
         Optional<MigrationReport> upToDate = Optional.empty();
         try (Connection probe = connector.connect()) {
+            if (request.command() == Command.DRIFT) {
+                return drift(probe);
+            }
             if (upToDateCheck.isPresent()
                     && UpToDateCheck.handles(request.command(), request.target(), request.baselineVersion())) {
                 // Without the verifiers: a repeatable migration naming one (its value changes with every cold
                 // start) lacks a value here, so the check hands it to Flyway, which gets them all.
                 upToDate = upToDateCheck.get().upToDate(probe, secretPlaceholders);
+                if (upToDate.isPresent()) {
+                    upToDate = Optional.of(keepReference(upToDate.get(), probe, false, state));
+                }
             } else {
                 probe.isValid(1);
             }
@@ -264,7 +276,68 @@ public final class Migrator {
         DataSource dataSource = request.command() == Command.PLAN
                 ? new ConnectionSupplierDataSource(() -> ReadOnlySessions.readOnly(connector.connect()))
                 : connector.dataSource();
-        return runner.get().run(request, dataSource, placeholders, state.progress(), lockRetry, providedFolder);
+        MigrationReport report = runner.get().run(request, dataSource, placeholders, state.progress(), lockRetry,
+                providedFolder);
+        if (request.command() == Command.MIGRATE || request.command() == Command.REPAIR
+                || request.command() == Command.BASELINE) {
+            try (Connection connection = connector.connect()) {
+                // What a migrate applied, a repair accepted or a baseline declared is the schema from now on.
+                boolean retake = request.command() != Command.MIGRATE || report.migrationsApplied() > 0;
+                return keepReference(report, connection, retake, state);
+            } catch (SQLException e) {
+                return keepReference(report, e);
+            }
+        }
+        return report;
+    }
+
+    /**
+     * {@code drift}: the schema against the reference, in a session whose transactions are all read-only (the
+     * planner's role could not write anyway; this makes it so for any role).
+     */
+    private MigrationReport drift(Connection connection) {
+        long start = System.nanoTime();
+        DriftCheck.Result result;
+        try {
+            result = new DriftCheck(reference).check(ReadOnlySessions.readOnly(connection));
+        } catch (SQLException e) {
+            throw new MigrationFailedException(ErrorCode.DRIFT_UNREADABLE, "drift could not read the schema history,"
+                    + " its reference (table " + SchemaReference.TABLE + " beside it) or the catalogs: "
+                    + e.getMessage() + " (SQL state " + e.getSQLState() + "). A read-only role needs SELECT on both"
+                    + " tables.", e);
+        }
+        return MigrationReport.builder(Command.DRIFT.wireName()).schemaVersion(result.schemaVersion())
+                .previousSchemaVersion(result.schemaVersion()).drift(result.report())
+                .durationMs((System.nanoTime() - start) / 1_000_000).build();
+    }
+
+    /**
+     * Stores the drift reference after a command that succeeded: always when {@code retake}, else only when there is
+     * none for the current history. A failure to store it does not fail the command (the schema did move forward):
+     * it is logged and said in the report's messages, and drift then answers without a reference.
+     */
+    private MigrationReport keepReference(MigrationReport report, Connection connection, boolean retake,
+                                          RunState state) {
+        try {
+            boolean taken = retake ? reference.take(connection) : reference.ensure(connection);
+            if (!taken) {
+                return report;
+            }
+            state.referenceTaken();
+            List<String> messages = new ArrayList<>(report.messages());
+            messages.add("drift reference taken at schema version " + report.schemaVersion());
+            return report.withMessages(messages);
+        } catch (SQLException | RuntimeException e) {
+            return keepReference(report, e);
+        }
+    }
+
+    private static MigrationReport keepReference(MigrationReport report, Exception failure) {
+        LOG.warn("The drift reference could not be stored ({}); drift will answer without one until the next"
+                + " migrate stores it", failure.getMessage());
+        List<String> messages = new ArrayList<>(report.messages());
+        messages.add("drift reference not stored: " + failure.getMessage());
+        return report.withMessages(messages);
     }
 
     /** Often enough to see a holder within one lock timeout, rarely enough to cost nothing noticeable. */

@@ -9,13 +9,14 @@ import java.util.List;
 /**
  * What one run of {@link Migrator} holds open and has learned: the connector of its current attempt (a second attempt,
  * after the secrets were read again, replaces the first's), the lock watch that names who blocks Flyway, and the
- * progress of the migrations. The watchdog cancels and aborts through it from another thread; closing it closes what
+ * progress of the migrations, and whether it stored a new drift reference. The watchdog cancels and aborts through it from another thread; closing it closes what
  * it holds.
  */
 final class RunState implements AutoCloseable {
     private final MigrationProgress progress = new MigrationProgress();
     private volatile DatabaseConnector connector;
     private volatile LockWatch watch;
+    private volatile boolean referenceTaken;
 
     MigrationProgress progress() {
         return progress;
@@ -42,6 +43,15 @@ final class RunState implements AutoCloseable {
         if (previous != null) {
             previous.close();
         }
+    }
+
+    /** The run stored a new drift reference (its table may be new, and the planner needs SELECT on it). */
+    void referenceTaken() {
+        referenceTaken = true;
+    }
+
+    boolean tookReference() {
+        return referenceTaken;
     }
 
     /** Who holds Flyway's lock, as the lock watch last saw it; empty before Flyway ran. */

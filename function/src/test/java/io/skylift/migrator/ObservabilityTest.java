@@ -3,6 +3,8 @@ package io.skylift.migrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.migrator.drift.Difference;
+import io.skylift.migrator.drift.DriftReport;
 import io.skylift.migrator.invocation.Caller;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.observability.InvocationLog;
@@ -10,6 +12,7 @@ import io.skylift.migrator.observability.InvocationRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +60,29 @@ class ObservabilityTest {
         assertThat(metrics.get("MigrationFailed").asInt()).isEqualTo(1);
         assertThat(metrics.get("MigrationDuration").asLong()).isEqualTo(1200);
         assertThat(metrics.get("MigrationsApplied").asInt()).isZero();
+    }
+
+    @Test
+    void a_drift_check_adds_its_schema_drift_metric_and_other_commands_do_not() throws Exception {
+        List<Difference> differences = List.of(
+                new Difference("table public.a", Difference.Change.ADDED, "not in the reference"),
+                new Difference("table public.b", Difference.Change.REMOVED, "in the reference only"),
+                new Difference("column public.c.d", Difference.Change.CHANGED, "type: integer -> bigint"));
+        JsonNode drift = write(InvocationRecord.builder("req-3", Caller.DIRECT).command("drift")
+                .outcome(ResultStatus.SUCCESS).durationMs(60)
+                .report(MigrationReport.builder("drift").previousSchemaVersion("4").schemaVersion("4")
+                        .drift(new DriftReport(true, differences, null, "4", Instant.EPOCH)).build())
+                .build()).get(1);
+        assertThat(drift.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").findValuesAsText("Name"))
+                .containsExactly("MigrationsApplied", "MigrationDuration", "MigrationFailed", "SchemaDrift");
+        assertThat(drift.get("SchemaDrift").asInt()).isEqualTo(3);
+
+        JsonNode migrate = write(InvocationRecord.builder("req-4", Caller.DIRECT).command("migrate")
+                .outcome(ResultStatus.SUCCESS).durationMs(60)
+                .report(MigrationReport.builder("migrate").previousSchemaVersion("4").schemaVersion("4").build())
+                .build()).get(1);
+        assertThat(migrate.has("SchemaDrift")).isFalse();
+        assertThat(migrate.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").findValuesAsText("Name"))
+                .doesNotContain("SchemaDrift");
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.skylift.migrator.config.Settings;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.deadline.Deadline;
+import io.skylift.migrator.drift.SchemaReference;
 import io.skylift.migrator.invocation.Command;
 import io.skylift.migrator.invocation.DirectRequest;
 import io.skylift.migrator.secrets.CachingSecretSource;
@@ -183,6 +184,27 @@ class PlannerRoleTest {
     }
 
     @Test
+    void the_planner_runs_drift_as_its_role_and_names_a_change_made_outside_the_migrations() throws SQLException {
+        invokeJson(fixture.handler(), "{\"command\":\"migrate\"}");
+        assertThat(mayRead(SchemaReference.TABLE)).as("the planner may read the drift reference").isTrue();
+        fixture.database.execute("CREATE INDEX order_statuses_description_idx ON order_statuses (description)");
+        // The planner's environment, as the construct gives it.
+        fixture.environment.put(Settings.SECRET_VARIABLE, PLANNER_SECRET);
+        fixture.environment.put(Settings.COMMANDS_VARIABLE, "plan,lint,info,validate,drift");
+        fixture.environment.remove(Settings.PLANNER_SECRET_VARIABLE);
+        fixture.environment.remove("PLACEHOLDER_SECRET_APP_PASSWORD");
+
+        JsonNode drift = invokeJson(fixture.handler(), "{\"command\":\"drift\"}");
+
+        assertThat(drift.get("drift").asBoolean()).as(drift.toString()).isTrue();
+        assertThat(drift.get("differences")).singleElement().satisfies(d -> {
+            assertThat(d.get("object").asText()).contains("order_statuses_description_idx");
+            assertThat(d.get("change").asText()).isEqualTo("added");
+        });
+        assertThat(drift.get("reference").get("schemaVersion").asText()).isEqualTo("4");
+    }
+
+    @Test
     void a_warm_migrator_keeps_the_role_again_only_after_applying_something_or_a_new_secret() throws SQLException {
         Migrator migrator = new Migrator(Settings.fromEnvironment(fixture.environment),
                 new CachingSecretSource(new SecretsManagerSource(fixture.secrets::client)), ConnectRetryPolicy.DEFAULT);
@@ -196,6 +218,20 @@ class PlannerRoleTest {
         fixture.migration("V5__loyalty.sql", "CREATE TABLE loyalty (customer_id bigint PRIMARY KEY);");
         migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
         assertThat(mayRead("order_statuses")).as("a migration applied: kept again").isTrue();
+    }
+
+    @Test
+    void a_warm_migrator_that_stores_a_new_drift_reference_lets_the_planner_read_it() throws SQLException {
+        Migrator migrator = new Migrator(Settings.fromEnvironment(fixture.environment),
+                new CachingSecretSource(new SecretsManagerSource(fixture.secrets::client)), ConnectRetryPolicy.DEFAULT);
+        DirectRequest migrate = new DirectRequest(Command.MIGRATE, null, null);
+        migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+        // As after a migrate that could not store it: the next one, with nothing to apply, stores it anew.
+        fixture.database.execute("DROP TABLE " + SchemaReference.TABLE);
+
+        migrator.run(migrate, Deadline.after(Duration.ofMinutes(1)));
+
+        assertThat(mayRead(SchemaReference.TABLE)).as("the new reference table is readable by the planner").isTrue();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.skylift.construct.PlaceholderSecret;
 import io.skylift.construct.SchemaMigrator;
 import io.skylift.construct.SchemaMigratorProps;
 import io.skylift.infra.monitoring.AlarmTopic;
+import io.skylift.infra.monitoring.DriftWatch;
 import io.skylift.infra.network.Network;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,8 @@ import software.constructs.Construct;
 import software.constructs.IDependable;
 
 /**
- * One stage's stateless half: the migrator function, the planner (the same image, only plan, lint, info and validate,
- * as a read-only database role with a secret of its own), the custom resource that migrates on every deploy and
+ * One stage's stateless half: the migrator function, the planner (the same image, only plan, lint, info, validate and
+ * drift, as a read-only database role with a secret of its own), the custom resource that migrates on every deploy and
  * comes last in the stack, the functions' network access to the database and Secrets Manager, the alarms, and the
  * outputs operators and the pipeline read. It depends on the stage's {@link DataStack}, which holds the alarm topic.
  *
@@ -115,6 +116,8 @@ public final class MigratorStack extends Stack {
             }
         }
         MigratorMonitoring monitoring = migrator.getMonitoring();
+        // The daily check runs on the planner: drift only reads, and the planner can do nothing else.
+        DriftWatch drift = new DriftWatch(this, "DriftWatch", migrator.getPlanner(), alarmTopic.getTopic());
 
         output(OUTPUT_SCHEMA_VERSION, migrator.getSchemaVersion(),
                 "Schema version after this deploy's migration ('none' for an empty database)");
@@ -123,13 +126,17 @@ public final class MigratorStack extends Stack {
         migratorArnOutput = output(OUTPUT_MIGRATOR_ARN, migrator.getFunction().getFunctionArn(),
                 "The migrator: aws lambda invoke --function-name <this> --payload '{\"command\":\"info\"}' ...");
         output("MigratorFunctionName", migrator.getFunction().getFunctionName(), "The migrator's function name");
-        output(OUTPUT_PLANNER_ARN, migrator.getPlanner().getFunctionArn(), "The planner (plan, lint, info, validate;"
-                + " a read-only database role): aws lambda invoke --function-name <this> --payload"
+        output(OUTPUT_PLANNER_ARN, migrator.getPlanner().getFunctionArn(), "The planner (plan, lint, info, validate,"
+                + " drift; a read-only database role): aws lambda invoke --function-name <this> --payload"
                 + " '{\"command\":\"info\"}' ...");
         output("DashboardName", monitoring.getDashboard().getDashboardName(), "CloudWatch dashboard of the migrator");
         output("ErrorAlarmName", monitoring.getErrorAlarm().getAlarmName(), "Alarm on the migrator's errors");
         output("MigrationFailedAlarmName", monitoring.getMigrationFailedAlarm().getAlarmName(),
                 "Alarm on failed migrations (every caller, the custom resource included)");
+        output("SchemaDriftAlarmName", drift.getAlarm().getAlarmName(),
+                "Alarm on schema drift, checked daily: the database changed outside its migrations");
+        output("PlannerErrorAlarmName", drift.getPlannerErrorAlarm().getAlarmName(),
+                "Alarm on the planner's errors: a daily drift check (or a plan) that could not answer");
     }
 
     /** The migrator: function, custom resource, alarms and dashboard. */

@@ -92,7 +92,8 @@ class SkyliftStageTest {
             dev.hasOutput(output, Map.of("Value", Match.anyValue()));
         }
         for (String output : List.of("SchemaVersion", "MigrationsApplied", "MigratorFunctionArn", "MigratorFunctionName",
-                "PlannerFunctionArn", "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName")) {
+                "PlannerFunctionArn", "DashboardName", "ErrorAlarmName", "MigrationFailedAlarmName",
+                "SchemaDriftAlarmName", "PlannerErrorAlarmName")) {
             devMigrator.hasOutput(output, Map.of("Value", Match.anyValue()));
         }
     }
@@ -358,7 +359,7 @@ class SkyliftStageTest {
                 .containsEntry("VpcConfig", migratorFunction.get("VpcConfig"))
                 .containsEntry("Environment", Map.of("Variables", Map.of(
                         "DB_SECRET_ARN", Map.of("Ref", planner),
-                        "SKYLIFT_COMMANDS", "plan,lint,info,validate")));
+                        "SKYLIFT_COMMANDS", "plan,lint,info,validate,drift")));
         // Its secret names the read-only role and the database; the attachment adds the cluster's host and port.
         devMigrator.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
                 Match.objectLike(Map.of("SecretStringTemplate",
@@ -427,7 +428,70 @@ class SkyliftStageTest {
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold",
                 "TreatMissingData", "notBreaching",
                 "AlarmActions", List.of(topic)));
-        devMigrator.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+        devMigrator.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+    }
+
+    // ---- drift ---------------------------------------------------------------------------------
+
+    @Test
+    void every_stage_checks_its_drift_daily_by_invoking_its_planner_with_the_drift_command_once() {
+        for (Template t : List.of(devMigrator, prodMigrator)) {
+            String planner = logicalId(t, "AWS::Lambda::Function", "Migrator/Planner");
+            Map<String, Object> plannerArn = Map.of("Fn::GetAtt", List.of(planner, "Arn"));
+            t.resourceCountIs("AWS::Scheduler::Schedule", 1);
+            t.hasResourceProperties("AWS::Scheduler::Schedule", Map.of(
+                    "ScheduleExpression", "cron(0 6 * * ? *)",
+                    "State", "ENABLED",
+                    "Target", Match.objectLike(Map.of(
+                            "Arn", plannerArn,
+                            "Input", "{\"command\":\"drift\"}",
+                            "RetryPolicy", Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 3600)))));
+            // The schedule's role may invoke the planner and nothing else (never the migrator).
+            t.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("Policies", List.of(Map.of(
+                    "PolicyName", "InvokeForDrift",
+                    "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(Map.of(
+                            "Action", "lambda:InvokeFunction", "Effect", "Allow", "Resource", plannerArn)))))))));
+        }
+    }
+
+    @Test
+    void an_alarm_on_the_planners_schema_drift_metric_notifies_the_topic_and_stays_until_a_check_finds_none() {
+        String planner = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Planner");
+        Object topic = fromDevData(Map.of("Ref", logicalId(dev, "AWS::SNS::Topic", "AlarmTopic/Topic")));
+        devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "Skylift",
+                "MetricName", "SchemaDrift",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", planner))),
+                "Statistic", "Maximum",
+                "Threshold", 1,
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                "TreatMissingData", "ignore",
+                "AlarmActions", List.of(topic),
+                "OKActions", List.of(topic)));
+    }
+
+    @Test
+    void a_drift_check_that_fails_shows_on_an_alarm_on_the_planners_errors() {
+        String planner = logicalId(devMigrator, "AWS::Lambda::Function", "Migrator/Planner");
+        Object topic = fromDevData(Map.of("Ref", logicalId(dev, "AWS::SNS::Topic", "AlarmTopic/Topic")));
+        devMigrator.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "Errors",
+                "Namespace", "AWS/Lambda",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", planner))),
+                "Threshold", 1,
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(topic)));
+    }
+
+    @Test
+    void the_drift_metric_the_alarm_watches_is_the_one_the_function_writes() throws java.io.IOException {
+        String invocationLog = java.nio.file.Files.readString(TestApps.ROOT.resolve(
+                "function/src/main/java/io/skylift/migrator/observability/InvocationLog.java"));
+        assertThat(invocationLog).contains("SCHEMA_DRIFT = \"" + io.skylift.infra.monitoring.DriftWatch.METRIC + "\"");
+        String command = java.nio.file.Files.readString(TestApps.ROOT.resolve(
+                "function/src/main/java/io/skylift/migrator/invocation/Command.java"));
+        assertThat(command).as("the command the schedule sends").containsPattern("\\bDRIFT\\b");
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * The commands this function accepts, fixed when it starts from {@value Settings#COMMANDS_VARIABLE} (comma-separated
- * command names; unset or blank: every command). A planner is the same image with {@code plan,lint,info,validate}:
- * IAM decides who may invoke a function but cannot look into the payload, so the function refuses the rest itself.
+ * command names; unset or blank: every command). A planner is the same image with
+ * {@code plan,lint,info,validate,drift}: IAM decides who may invoke a function but cannot look into the payload, so the
+ * function refuses the rest itself.
  *
  * @param commands the accepted commands, never empty
  */

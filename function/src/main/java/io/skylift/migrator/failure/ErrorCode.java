@@ -41,6 +41,8 @@ public enum ErrorCode {
     DEADLINE_EXCEEDED,
     /** The migrations were applied, but the planner's read-only role could not be created or updated. */
     PLANNER_ROLE,
+    /** {@code drift} could not read the history, the reference or the catalogs (for example no SELECT on them). */
+    DRIFT_UNREADABLE,
     /** Anything else: a defect or a failure nobody foresaw; the log has the redacted cause chain. */
     UNEXPECTED
 }

@@ -11,7 +11,9 @@ public enum Command {
     /** What {@code migrate} would do, read in a read-only session: changes nothing, not even the history table. */
     PLAN,
     /** The lint findings of the migrations; needs neither the database nor the secret. */
-    LINT;
+    LINT,
+    /** How the schema differs from what the applied migrations left, read in a read-only session. */
+    DRIFT;
 
     /** The name used in payloads and results, e.g. {@code "migrate"}. */
     public String wireName() {
@@ -22,7 +24,7 @@ public enum Command {
         return Arrays.stream(values()).filter(c -> c.wireName().equals(name)).findFirst();
     }
 
-    /** {@code "migrate, info, validate, repair, baseline, plan, lint"}, for error messages. */
+    /** {@code "migrate, info, validate, repair, baseline, plan, lint, drift"}, for error messages. */
     public static String validNames() {
         return Arrays.stream(values()).map(Command::wireName).collect(Collectors.joining(", "));
     }

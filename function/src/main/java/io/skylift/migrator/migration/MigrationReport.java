@@ -1,5 +1,6 @@
 package io.skylift.migrator.migration;
 
+import io.skylift.migrator.drift.DriftReport;
 import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.json.JsonWriter;
 import java.util.LinkedHashMap;
@@ -21,10 +22,11 @@ import java.util.Objects;
  * @param messages              notes worth showing: repair actions, warnings
  * @param durationMs            wall time of the command
  * @param review                {@code plan} and {@code lint}: problems and lint findings; null for other commands
+ * @param drift                 {@code drift}: the comparison with the reference; null for other commands
  */
 public record MigrationReport(String command, boolean success, String schemaVersion, String previousSchemaVersion,
                               int migrationsApplied, List<MigrationSummary> applied, List<MigrationSummary> pending,
-                              List<String> messages, long durationMs, Review review)
+                              List<String> messages, long durationMs, Review review, DriftReport drift)
         implements JsonWriter.JsonWritable {
     public MigrationReport {
         Objects.requireNonNull(command, "command must not be null");
@@ -40,7 +42,7 @@ public record MigrationReport(String command, boolean success, String schemaVers
 
     /**
      * Sets the components by name. Defaults: {@code success} true, versions null, {@code migrationsApplied} 0, empty
-     * lists, {@code durationMs} 0, no review.
+     * lists, {@code durationMs} 0, no review, no drift comparison.
      */
     public static final class Builder {
         private final String command;
@@ -53,6 +55,7 @@ public record MigrationReport(String command, boolean success, String schemaVers
         private List<String> messages = List.of();
         private long durationMs;
         private Review review;
+        private DriftReport drift;
 
         private Builder(String command) {
             this.command = Objects.requireNonNull(command, "command must not be null");
@@ -103,9 +106,14 @@ public record MigrationReport(String command, boolean success, String schemaVers
             return this;
         }
 
+        public Builder drift(DriftReport value) {
+            drift = value;
+            return this;
+        }
+
         public MigrationReport build() {
             return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                    applied, pending, messages, durationMs, review);
+                    applied, pending, messages, durationMs, review, drift);
         }
     }
 
@@ -124,17 +132,20 @@ public record MigrationReport(String command, boolean success, String schemaVers
         if (review != null) {
             json.putAll(review.toJsonValue());
         }
+        if (drift != null) {
+            json.putAll(drift.toJsonValue());
+        }
         json.put("durationMs", durationMs);
         return json;
     }
 
     public MigrationReport withMessages(List<String> newMessages) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                applied, pending, newMessages, durationMs, review);
+                applied, pending, newMessages, durationMs, review, drift);
     }
 
     public MigrationReport withDuration(long millis) {
         return new MigrationReport(command, success, schemaVersion, previousSchemaVersion, migrationsApplied,
-                applied, pending, messages, millis, review);
+                applied, pending, messages, millis, review, drift);
     }
 }

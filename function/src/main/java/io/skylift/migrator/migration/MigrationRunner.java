@@ -115,6 +115,7 @@ public final class MigrationRunner {
                 case BASELINE -> baseline(flyway);
                 case PLAN -> Planner.plan(flyway, providedFolder == null ? lintFolders : List.of(providedFolder));
                 case LINT -> throw new IllegalArgumentException("lint needs no database: the Migrator answers it");
+                case DRIFT -> throw new IllegalArgumentException("drift needs no Flyway: the Migrator answers it");
             };
         } catch (MigratorException e) {
             throw e;

@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the planner's database role after a successful {@code migrate}: the LOGIN role named by the planner's secret
  * ({@value Settings#PLANNER_SECRET_VARIABLE}), its password that secret's, and read access to the schemas Flyway
- * manages (USAGE on each, SELECT on every table, the schema history included), nothing that writes.
+ * manages (USAGE on each, SELECT on every table, the schema history and the drift reference beside it included),
+ * nothing that writes.
  *
- * <p>The planner (the same image with {@code SKYLIFT_COMMANDS=plan,lint,info,validate}) connects as this role, so a
- * plan that tried to write is refused by PostgreSQL's permissions, not by a session setting it could undo. Kept after
- * every migrate because a migration may add tables (each needs its SELECT) and the secret may have changed.
+ * <p>The planner (the same image with {@code SKYLIFT_COMMANDS=plan,lint,info,validate,drift}) connects as this role,
+ * so a plan that tried to write is refused by PostgreSQL's permissions, not by a session setting it could undo. Kept
+ * after every migrate because a migration may add tables (each needs its SELECT) and the secret may have changed.
  *
  * <p>The password is set through a SCRAM-SHA-256 verifier ({@link ScramVerifiers#verifierOf}): PostgreSQL logs a
  * failing statement's text, and the plaintext is never in it. A role of that name that can do more than log in (a
@@ -85,7 +86,8 @@ public final class PlannerRole {
      * be allowed to create roles, as Aurora's master user is), in autocommit; nothing when this JVM already kept it
      * with the same secret and {@code migrationsApplied} is false.
      *
-     * @param migrationsApplied whether the migrate applied anything (new tables need their SELECT)
+     * @param migrationsApplied whether the migrate applied anything or stored a new drift reference (new tables need
+     *                          their SELECT)
      * @throws MigrationFailedException naming the role and the database's error; never the password
      */
     public void keep(Supplier<Connection> connections, SecretSource secrets, boolean migrationsApplied) {

@@ -11,10 +11,13 @@ import java.util.function.Supplier;
 /**
  * Writes, per invocation, one structured JSON line (searchable in CloudWatch Logs Insights) and one line in
  * CloudWatch Embedded Metric Format, which CloudWatch turns into the metrics {@code MigrationsApplied},
- * {@code MigrationDuration} and {@code MigrationFailed} in namespace {@code Skylift}, by {@code FunctionName}.
+ * {@code MigrationDuration} and {@code MigrationFailed} in namespace {@code Skylift}, by {@code FunctionName}; a
+ * {@code drift} that answered adds {@value #SCHEMA_DRIFT}, the number of differences it found (0 for none).
  */
 public final class InvocationLog {
     public static final String NAMESPACE = "Skylift";
+    /** The metric of a {@code drift} check: how many differences it found. */
+    public static final String SCHEMA_DRIFT = "SchemaDrift";
 
     private final Supplier<PrintStream> out;
     private final String functionName;
@@ -52,6 +55,9 @@ public final class InvocationLog {
         json.put("durationMs", r.durationMs());
         putIfSet(json, "errorCode", r.errorCode());
         putIfSet(json, "error", r.error());
+        if (r.schemaDrift() != null) {
+            json.put("schemaDrift", r.schemaDrift());
+        }
         return json;
     }
 
@@ -59,8 +65,12 @@ public final class InvocationLog {
         Map<String, Object> directive = new LinkedHashMap<>();
         directive.put("Namespace", NAMESPACE);
         directive.put("Dimensions", List.of(List.of("FunctionName")));
-        directive.put("Metrics", List.of(metric("MigrationsApplied", "Count"),
+        List<Map<String, Object>> metrics = new java.util.ArrayList<>(List.of(metric("MigrationsApplied", "Count"),
                 metric("MigrationDuration", "Milliseconds"), metric("MigrationFailed", "Count")));
+        if (r.schemaDrift() != null) {
+            metrics.add(metric(SCHEMA_DRIFT, "Count"));
+        }
+        directive.put("Metrics", metrics);
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("Timestamp", System.currentTimeMillis());
         aws.put("CloudWatchMetrics", List.of(directive));
@@ -70,6 +80,9 @@ public final class InvocationLog {
         json.put("MigrationsApplied", r.migrationsApplied());
         json.put("MigrationDuration", r.durationMs());
         json.put("MigrationFailed", r.failed() ? 1 : 0);
+        if (r.schemaDrift() != null) {
+            json.put(SCHEMA_DRIFT, r.schemaDrift());
+        }
         json.put("requestId", r.requestId());
         return json;
     }

@@ -16,11 +16,12 @@ import java.util.Objects;
  * @param outcome     how it ended
  * @param error       the failure's message (already free of secrets)
  * @param errorCode   the failure's {@code ErrorCode} name, null on success
+ * @param schemaDrift {@code drift}: how many differences it found (0 for none); null for every other command
  */
 public record InvocationRecord(String requestId, Caller caller, String stackId, String requestType, String command,
                                ResultStatus outcome, String previousSchemaVersion, String schemaVersion,
                                int migrationsApplied, long durationMs, String error,
-                               String errorCode) {
+                               String errorCode, Integer schemaDrift) {
 
     public InvocationRecord {
         Objects.requireNonNull(caller, "caller must not be null");
@@ -71,7 +72,10 @@ public record InvocationRecord(String requestId, Caller caller, String stackId, 
             return this;
         }
 
-        /** The versions and the count of applied migrations of {@code value}; null leaves them unset. */
+        /**
+         * The versions and the count of applied migrations of {@code value}, and for {@code drift} the number of
+         * differences it found; null leaves them unset.
+         */
         public Builder report(MigrationReport value) {
             report = value;
             return this;
@@ -93,7 +97,8 @@ public record InvocationRecord(String requestId, Caller caller, String stackId, 
             return new InvocationRecord(requestId, caller, stackId, requestType, command, outcome,
                     report == null ? null : report.previousSchemaVersion(),
                     report == null ? null : report.schemaVersion(), report == null ? 0 : report.migrationsApplied(),
-                    durationMs, error, errorCode);
+                    durationMs, error, errorCode,
+                    report == null || report.drift() == null ? null : report.drift().differences().size());
         }
     }
 }

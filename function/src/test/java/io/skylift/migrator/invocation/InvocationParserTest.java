@@ -23,7 +23,7 @@ class InvocationParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"migrate", "info", "validate", "repair", "baseline"})
+    @ValueSource(strings = {"migrate", "info", "validate", "repair", "baseline", "plan", "lint", "drift"})
     void every_command_is_understood(String name) {
         assertThat(parse("{\"command\": \"" + name + "\"}"))
                 .isEqualTo(new DirectRequest(Command.fromWireName(name).orElseThrow(), null, null));

@@ -80,14 +80,15 @@ class JsonTest {
                 .applied(List.of(applied)).pending(List.of(pending)).messages(List.of("a warning")).durationMs(123)
                 .build();
 
-        // The review (plan and lint only) is written as top-level fields, not as a "review" object.
+        // The review (plan and lint only) and the drift (drift only) are written as top-level fields, not as objects.
         ObjectMapper withoutReview = Json.MAPPER.copy().addMixIn(MigrationReport.class, WithoutReview.class);
         assertThat(JsonWriter.write(report)).isEqualTo(withoutReview.writeValueAsString(report));
         assertThat(Json.MAPPER.readValue(JsonWriter.write(report), new TypeReference<Map<String, Object>>() { }))
-                .containsEntry("migrationsApplied", 1).containsKey("previousSchemaVersion").doesNotContainKey("review");
+                .containsEntry("migrationsApplied", 1).containsKey("previousSchemaVersion").doesNotContainKey("review")
+                .doesNotContainKey("drift");
     }
 
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties("review")
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"review", "drift"})
     private interface WithoutReview {
     }
 

@@ -8,6 +8,7 @@ import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.skylift.infra.config.ContextReader;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -114,9 +115,10 @@ public final class PipelineStack extends Stack {
         String planId = "Plan" + stage.displayName();
         CodeBuildStep plan = PlanStep.create(planId, stepRole(planId + "Role", PlanStep.roleName(settings, stage),
                         "Skylift: the " + stage.name() + " stage's plan step, before its approval; may only invoke that"
-                                + " stage's planner (plan, lint, info, validate as a read-only database role)"),
+                                + " stage's planner (plan, lint, info, validate, drift as a read-only database role)"),
                 source, stage.name(), functionArn(settings, stage, MigratorStack.plannerFunctionName(settings, stage)),
-                Duration.minutes(settings.migrator().timeoutMinutes()));
+                Duration.minutes(settings.migrator().timeoutMinutes()),
+                DriftGate.acceptedDrift(new ContextReader(getNode()::tryGetContext), stage.name()));
         ManualApprovalStep approval = ManualApprovalStep.Builder.create("Promote" + stage.displayName())
                 .comment(PlanStep.approvalComment(planId, stage.name()))
                 .build();

@@ -16,15 +16,17 @@ import software.amazon.awscdk.services.iam.IRole;
  * for the approver, without changing it.
  *
  * <p>It invokes the stage's <em>planner</em>, never its migrator: the same image, whose commands are fixed to
- * {@code plan,lint,info,validate} when it starts, connected as a database role that can read and not write, holding
- * neither the master secret nor a placeholder secret. The step's role may invoke that one function. The planner
+ * {@code plan,lint,info,validate,drift} when it starts, connected as a database role that can read and not write,
+ * holding neither the master secret nor a placeholder secret. The step's role may invoke that one function. The planner
  * still runs the previous image at that point, so the step sends it this commit's {@code migrations/} files in the
  * payload ({@code {"command":"plan","migrationsGzip":"<base64 of the gzip of [{"script":...,"content":...},...]>"}},
  * versioned and repeatable migrations and their {@code .sql.conf} only), and the planner computes Flyway's view of
  * them against the live history, executing none of them (no callbacks, placeholders not replaced, so no checksum
  * covers a secret). The step fails when the plan says {@code migrate} would fail (an applied migration changed, a
  * failed history row); it passes with a "NO PLAN" notice when the stage has no planner yet: its first deploy, or a
- * stage whose migrator predates the planner (the promotion that brings the planner).
+ * stage whose migrator predates the planner (the promotion that brings the planner). It also asks the planner for the
+ * stage's schema drift, prints it, and fails on drift an operator has not accepted ({@link DriftGate}); without a
+ * planner there is no drift check either.
  */
 public final class PlanStep {
 
@@ -60,6 +62,16 @@ public final class PlanStep {
      */
     public static CodeBuildStep create(String id, IRole role, IFileSetProducer source, String stage,
             String functionArn, Duration functionTimeout) {
+        return create(id, role, source, stage, functionArn, functionTimeout, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #create(String, IRole, IFileSetProducer, String, String, Duration)}, with the drift an operator
+     * accepted ({@link DriftGate}): the step passes when the stage's drift is exactly that one.
+     */
+    public static CodeBuildStep create(String id, IRole role, IFileSetProducer source, String stage,
+            String functionArn, Duration functionTimeout, java.util.Optional<String> acceptedDrift) {
+        Objects.requireNonNull(acceptedDrift, "acceptedDrift must not be null");
         Objects.requireNonNull(role, "role must not be null");
         Objects.requireNonNull(source, "source must not be null");
         Objects.requireNonNull(stage, "stage must not be null");
@@ -67,15 +79,17 @@ public final class PlanStep {
         Objects.requireNonNull(functionTimeout, "functionTimeout must not be null");
         return CodeBuildStep.Builder.create(id)
                 .input(source)
-                .env(environment(functionArn, stage, functionTimeout))
+                .env(environment(functionArn, stage, functionTimeout, acceptedDrift))
                 .commands(commands())
                 .role(role)
                 .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))
                 .build();
     }
 
-    private static Map<String, String> environment(String functionArn, String stage, Duration functionTimeout) {
+    private static Map<String, String> environment(String functionArn, String stage, Duration functionTimeout,
+            java.util.Optional<String> acceptedDrift) {
         Map<String, String> environment = new HashMap<>(MigratorInvocation.cliEnvironment(functionTimeout));
+        acceptedDrift.ifPresent(id -> environment.put(DriftGate.ACCEPTED_VARIABLE, id));
         environment.put(FUNCTION_ARN_VARIABLE, functionArn);
         environment.put(STAGE_VARIABLE, stage);
         return environment;
@@ -85,7 +99,8 @@ public final class PlanStep {
     public static String approvalComment(String stepId, String stage) {
         return "Read the plan before approving: the log of the " + stepId + " action just before this approval"
                 + " (its Details link) lists what this commit would do to " + stage + "'s database: pending migrations"
-                + " with their checksums, applied migrations that changed, failed rows and lint findings. Approve to"
+                + " with their checksums, applied migrations that changed, failed rows, lint findings and the schema's drift"
+                + " from its migrations. Approve to"
                 + " deploy " + stage + " and migrate it.";
     }
 
@@ -95,7 +110,7 @@ public final class PlanStep {
      */
     public static List<String> commands() {
         String arn = "\"$" + FUNCTION_ARN_VARIABLE + "\"";
-        return List.of(
+        List<String> plan = List.of(
                 "REGION=\"$(echo " + arn + " | cut -d: -f4)\"",
                 "if [ ! -d migrations ]; then echo 'No migrations/ folder in the source' >&2; exit 1; fi",
                 // Versioned and repeatable migrations with their .sql.conf only: the function refuses any other
@@ -137,9 +152,14 @@ public final class PlanStep {
                         + " (.failed[] | \"  \\(.version // \"R\")  \\(.script)\"),"
                         + " \"Findings (\\(.findings | length)):\","
                         + " (.findings[] | \"  \\(.script):\\(.line): \\(.severity) \\(.rule): \\(.message)\"),"
-                        + " (if .success then \"Plan: OK\" else \"Plan: PROBLEMS (see above)\" end)' plan.json",
-                "if jq -e '(.changed | length) + (.failed | length) > 0' plan.json > /dev/null; then"
-                        + " echo 'migrate would fail on this database: restore the changed files, or repair the"
-                        + " failed rows, before promoting' >&2; exit 1; fi");
+                        + " (if .success then \"Plan: OK\" else \"Plan: PROBLEMS (see above)\" end)' plan.json");
+        List<String> commands = new java.util.ArrayList<>(plan);
+        // The drift is printed before either verdict, so a failing step shows the approver everything.
+        commands.addAll(DriftGate.check(arn));
+        commands.add("if jq -e '(.changed | length) + (.failed | length) > 0' plan.json > /dev/null; then"
+                + " echo 'migrate would fail on this database: restore the changed files, or repair the"
+                + " failed rows, before promoting' >&2; exit 1; fi");
+        commands.addAll(DriftGate.verdict());
+        return List.copyOf(commands);
     }
 }

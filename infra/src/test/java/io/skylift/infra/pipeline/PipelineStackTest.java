@@ -42,7 +42,7 @@ class PipelineStackTest {
         clonedPipeline = Template.fromStack(cloned.pipeline());
         Map<String, Object> context = new HashMap<>(TestApps.CONNECTED);
         context.putAll(Map.of("pipelineAccount", "111111111111", "pipelineRegion", "eu-west-1",
-                "prodAccount", "222222222222", "prodRegion", "us-east-1"));
+                "prodAccount", "222222222222", "prodRegion", "us-east-1", "prodAcceptedDrift", "0123456789abcdef"));
         connected = TestApps.synth(connectedOut, context);
         pipeline = Template.fromStack(connected.pipeline());
     }
@@ -245,6 +245,17 @@ class PipelineStackTest {
                 "Name=PLANNER_FUNCTION_ARN", "Value=arn:aws:lambda:us-east-1:222222222222:function:skylift-prod-planner",
                 "Name=STAGE_NAME", "Value=prod", "Name=READ_TIMEOUT", "Value=660");
         assertThat(actions("Dev")).as("dev is not gated").noneMatch(a -> "PlanDev".equals(a.get("Name")));
+    }
+
+    @Test
+    void the_drift_an_operator_accepted_reaches_the_plan_step_and_none_is_accepted_by_default() {
+        assertThat(environment(project("Pipeline/Pipeline/Prod/PlanProd/PlanProd")).get("EnvironmentVariables")
+                .toString()).contains("Name=" + DriftGate.ACCEPTED_VARIABLE, "Value=0123456789abcdef");
+        Map<String, Object> defaultPlan = clonedPipeline.findResources("AWS::CodeBuild::Project").values().stream()
+                .filter(p -> String.valueOf(p.get("Metadata")).contains("PlanProd/PlanProd"))
+                .findFirst().orElseThrow();
+        assertThat(environment(defaultPlan).get("EnvironmentVariables").toString())
+                .doesNotContain(DriftGate.ACCEPTED_VARIABLE);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,19 @@ class PlanStepScriptTest {
              "changed":[{"version":"2","script":"V2__create_order_statuses.sql","error":"CHECKSUM_MISMATCH",
              "message":"Migration checksum mismatch"}],"failed":[],"findings":[],"durationMs":200}""";
 
+    private static final String NO_DRIFT = """
+            {"command":"drift","success":true,"schemaVersion":"4","drift":false,"differences":[],"note":null,
+             "reference":{"schemaVersion":"4","takenAt":"2026-12-01T06:00:00Z"},"durationMs":40}""";
+    private static final String DRIFT = """
+            {"command":"drift","success":true,"schemaVersion":"4","drift":true,"differences":[
+             {"object":"column public.orders.currency","change":"changed",
+              "detail":"default was 'EUR'::bpchar, now 'USD'::bpchar"},
+             {"object":"index public.orders_status_idx","change":"added",
+              "detail":"not in the reference: definition CREATE INDEX orders_status_idx ON public.orders USING btree (status)"}],
+             "note":null,"reference":{"schemaVersion":"4","takenAt":"2026-12-01T06:00:00Z"},"durationMs":52}""";
+    /** The first 16 hex digits of the SHA-256 of {@code jq -cS .differences} of {@link #DRIFT}. */
+    private static final String DRIFT_ID = driftId(DRIFT);
+
     @TempDir
     static Path bin;
     private static AwsCliStandIn aws;
@@ -52,6 +66,8 @@ class PlanStepScriptTest {
     @BeforeAll
     static void installAwsStandIn() throws IOException {
         aws = AwsCliStandIn.install(bin,
+                "case \"$payload\" in fileb://drift-request.json) cp drift-request.json \"$DRIFT_SENT\";"
+                        + " printf '%s' \"$DRIFT_RESULT\" > \"$out\"; printf '%s\\n' \"$DRIFT_STATUS\"; exit 0 ;; esac",
                 "case \"$payload\" in fileb://*) cp \"${payload#fileb://}\" \"$SENT\" ;; *) echo 'not a file payload' >&2; exit 2 ;; esac",
                 "if [ -n \"$AWS_FAILURE\" ]; then echo \"$AWS_FAILURE\" >&2; exit 254; fi",
                 "printf '%s' \"$RESULT\" > \"$out\"; printf '%s\\n' \"$STATUS\"");
@@ -98,7 +114,81 @@ class PlanStepScriptTest {
                 .isEqualTo(Files.readString(work.resolve("migrations/later/V5__add_note.sql")));
         assertThat(migrations.get(2).get("content").asText()).isEqualTo("executeInTransaction=false\n");
         assertThat(run.calls()).containsExactly("lambda invoke --region us-east-1 --function-name " + ARN
-                + " --cli-read-timeout 660 --payload fileb://plan-request.json plan.json");
+                + " --cli-read-timeout 660 --payload fileb://plan-request.json plan.json",
+                "lambda invoke --region us-east-1 --function-name " + ARN
+                        + " --cli-read-timeout 660 --payload fileb://drift-request.json drift.json");
+        assertThat(run.stdout()).contains("Drift of prod's schema from what its migrations left: none");
+    }
+
+    @Test
+    void drift_is_shown_with_every_difference_and_fails_the_step_naming_the_override() throws Exception {
+        Run run = run(OK, PLAN, null, DRIFT, null);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("Plan: OK",
+                "Drift of prod's schema from what its migrations left: 2 difference(s), drift id " + DRIFT_ID,
+                "  added index public.orders_status_idx: not in the reference: definition CREATE INDEX"
+                        + " orders_status_idx ON public.orders USING btree (status)",
+                "  changed column public.orders.currency: default was 'EUR'::bpchar, now 'USD'::bpchar");
+        assertThat(run.stderr()).contains("prod's schema drifted from its migrations",
+                "set context key prodAcceptedDrift to " + DRIFT_ID);
+        assertThat(new ObjectMapper().readTree(work.resolve("drift-sent.json").toFile()).toString())
+                .isEqualTo("{\"command\":\"drift\"}");
+    }
+
+    @Test
+    void the_drift_an_operator_accepted_passes_and_any_other_still_fails() throws Exception {
+        Run accepted = run(OK, PLAN, null, DRIFT, DRIFT_ID);
+        assertThat(accepted.exit()).as(accepted.toString()).isZero();
+        assertThat(accepted.stdout()).contains("Drift " + DRIFT_ID + " accepted by the operator (context key"
+                + " prodAcceptedDrift)");
+
+        Run other = run(OK, PLAN, null, DRIFT.replace("'USD'", "'GBP'"), DRIFT_ID);
+        assertThat(other.exit()).as("another drift than the accepted one: " + other).isNotZero();
+        assertThat(other.stderr()).contains("prod's schema drifted");
+    }
+
+    @Test
+    void a_plan_that_would_fail_and_drift_are_both_printed_before_the_step_fails() throws Exception {
+        Run run = run(OK, CHANGED, null, DRIFT, null);
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("Plan: PROBLEMS (see above)", "2 difference(s)");
+        assertThat(run.stderr()).contains("migrate would fail on this database");
+    }
+
+    @Test
+    void no_reference_yet_is_shown_as_no_drift_with_its_note() throws Exception {
+        Run run = run(OK, PLAN, null, "{\"command\":\"drift\",\"success\":true,\"drift\":false,"
+                + "\"differences\":[],\"note\":\"no reference yet; taken at the next migrate (or repair)\"}", null);
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains("Drift of prod's schema from what its migrations left: none (no reference"
+                + " yet; taken at the next migrate (or repair))");
+    }
+
+    @Test
+    void a_planner_that_predates_the_drift_command_gives_a_notice_not_a_failure() throws Exception {
+        Run olderImage = runWithDriftStatus(FUNCTION_ERROR, "{\"errorMessage\":\"[INVALID_INVOCATION] Unknown command"
+                + " 'drift': valid commands are migrate, info\"}");
+        Run olderCommands = runWithDriftStatus(FUNCTION_ERROR, "{\"errorMessage\":\"[COMMAND_NOT_ALLOWED] Command"
+                + " 'drift' is not accepted by this function: it accepts info, validate, plan, lint (SKYLIFT_COMMANDS)\"}");
+
+        for (Run run : List.of(olderImage, olderCommands)) {
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.stdout()).contains("none (prod's planner predates the drift command (this promotion brings"
+                    + " it))");
+        }
+    }
+
+    @Test
+    void a_drift_check_that_fails_fails_the_step() throws Exception {
+        Run run = runWithDriftStatus(FUNCTION_ERROR, "{\"errorMessage\":\"[DRIFT_UNREADABLE] drift could not read"
+                + " ...\"}");
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.stdout()).contains("DRIFT_UNREADABLE");
+        assertThat(run.stderr()).contains("The drift check failed (FunctionError)");
     }
 
     @Test
@@ -153,15 +243,49 @@ class PlanStepScriptTest {
     }
 
     private Run run(String status, String result, String awsFailure) throws Exception {
+        return run(status, result, awsFailure, NO_DRIFT, null);
+    }
+
+    private Run runWithDriftStatus(String driftStatus, String driftResult) throws Exception {
+        return run(OK, PLAN, null, driftResult, null, driftStatus);
+    }
+
+    private Run run(String status, String result, String awsFailure, String drift, String acceptedDrift)
+            throws Exception {
+        return run(status, result, awsFailure, drift, acceptedDrift, OK);
+    }
+
+    private Run run(String status, String result, String awsFailure, String drift, String acceptedDrift,
+                    String driftStatus) throws Exception {
         Map<String, String> values = new HashMap<>(Map.of(
                 PlanStep.FUNCTION_ARN_VARIABLE, ARN,
                 PlanStep.STAGE_VARIABLE, "prod",
                 "READ_TIMEOUT", "660",
                 "SENT", work.resolve("sent.json").toString(),
                 "STATUS", status, "RESULT", result));
+        values.put("DRIFT_SENT", work.resolve("drift-sent.json").toString());
+        values.put("DRIFT_STATUS", driftStatus);
+        values.put("DRIFT_RESULT", drift);
+        if (acceptedDrift != null) {
+            values.put(DriftGate.ACCEPTED_VARIABLE, acceptedDrift);
+        }
         if (awsFailure != null) {
             values.put("AWS_FAILURE", awsFailure);
         }
         return aws.run(PlanStep.commands(), work, values);
+    }
+
+    /** The drift id as the step computes it, computed here with Jackson and the JDK: sorted keys, compact. */
+    private static String driftId(String driftJson) {
+        try {
+            ObjectMapper sorted = new ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+            Object differences = sorted.readValue(driftJson, Map.class).get("differences");
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    (sorted.writeValueAsString(differences) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
