@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The planner's role, kept by the migrator after each successful migrate ({@code PLANNER_SECRET_ARN}): it logs in
@@ -130,6 +132,29 @@ class PlannerRoleTest {
                 .hasMessageNotContaining("planner-Pa55word-of-its-own");
         try (Connection owner = fixture.database.connect()) {
             assertThat(owner.isValid(1)).as("the migrator's user kept its password").isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GRANT pg_write_all_data TO %s", "CREATE SCHEMA kept_by_hand AUTHORIZATION %s; "
+            + "CREATE TABLE kept_by_hand.notes (id int); ALTER TABLE kept_by_hand.notes OWNER TO %s"})
+    void a_role_that_writes_through_a_membership_or_an_ownership_is_refused(String setUp) throws SQLException {
+        try (Connection admin = fixture.database.adminConnection(); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE \"" + role + "\" NOLOGIN");
+            for (String sql : setUp.split("; ")) {
+                statement.execute(sql.replace("%s", "\"" + role + "\""));
+            }
+        }
+
+        assertThatThrownBy(() -> invoke(fixture.handler(), "{\"command\":\"migrate\"}", LambdaContext.generous()))
+                .isInstanceOf(InvocationFailedException.class)
+                .hasMessageContaining("PLANNER_ROLE")
+                .hasMessageContaining("'" + role + "'")
+                .hasMessageNotContaining("planner-Pa55word-of-its-own");
+        try (Connection admin = fixture.database.adminConnection(); Statement statement = admin.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + role + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).as("not given LOGIN and the planner's password").isFalse();
         }
     }
 

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The password is set through a SCRAM-SHA-256 verifier ({@link ScramVerifiers#verifierOf}): PostgreSQL logs a
  * failing statement's text, and the plaintext is never in it. A role of that name that can do more than log in (a
- * superuser, one that creates roles or databases, replicates or bypasses row security, or the migrator's own) is
+ * superuser, one that creates roles or databases, replicates or bypasses row security, a member of another role, an
+ * owner of tables or schemas, or the migrator's own) is
  * refused, never given the planner's password.
  *
  * <p>A warm function keeps the role once per planner secret value: a later migrate that applied nothing, with the same
@@ -128,14 +129,21 @@ public final class PlannerRole {
 
     /** Checked before anything is changed: the planner's password must never be given to a role that does more. */
     private void refuseAPrivilegedRole(Connection connection, String role) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT rolsuper OR rolcreaterole OR rolcreatedb"
-                + " OR rolreplication OR rolbypassrls OR rolname = current_user FROM pg_roles WHERE rolname = ?")) {
+        // Rights come with a membership (pg_write_all_data, an application's writer role) and with ownership too: the
+        // REVOKEs below remove neither, so a role holding one is refused as well.
+        try (PreparedStatement query = connection.prepareStatement("SELECT r.rolsuper OR r.rolcreaterole"
+                + " OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls OR r.rolname = current_user"
+                + " OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid)"
+                + " OR EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid)"
+                + " OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspowner = r.oid)"
+                + " FROM pg_roles r WHERE r.rolname = ?")) {
             query.setString(1, role);
             try (ResultSet rs = query.executeQuery()) {
                 if (rs.next() && rs.getBoolean(1)) {
                     throw new MigrationFailedException(ErrorCode.PLANNER_ROLE, "The planner's secret " + secretId
                             + " names the role '" + role + "', which already exists with more than LOGIN"
-                            + " (superuser, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS, or the migrator's own user):"
+                            + " (superuser, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS, a member of another role, the"
+                            + " owner of a table or schema, or the migrator's own user):"
                             + " the planner must read only. Give the planner's secret a username of its own.");
                 }
             }
