@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * training folder, built a second time from a copy of the sources in another folder at another time, equal this
  * build's byte for byte. So the image asset's hash (over those files, the Dockerfile and the migrations) changes only
  * when code, a dependency, the Dockerfile or a migration does, and the pipeline neither rebuilds nor retrains for
- * nothing.
+ * nothing. The second build runs Maven on the same JDK as this one: the jar plugin writes the version of the JDK that
+ * runs Maven into every manifest ({@code Build-Tool-Jdk-Spec}), so that JDK is an input like the sources (the pipeline
+ * always builds on one).
  */
 class ReproducibleBuildIT {
     private static final List<String> MODULES = List.of("lint", "testkit", "function", "image");
@@ -44,9 +46,14 @@ class ReproducibleBuildIT {
             StagedBuild.copyTree(repository.resolve(module).resolve("src"), copy.resolve(module).resolve("src"));
         }
         // The command the Dockerfile's header gives for its build context, offline (this build fetched everything).
-        Process build = new ProcessBuilder(copy.resolve("mvnw").toString(), "-B", "-q", "-o", "-pl", "image", "-am",
-                "-Dmaven.test.skip=true", "package").directory(copy.toFile()).redirectErrorStream(true)
-                .redirectOutput(copy.resolve("build.log").toFile()).start();
+        ProcessBuilder second = new ProcessBuilder(copy.resolve("mvnw").toString(), "-B", "-q", "-o", "-pl", "image",
+                "-am", "-Dmaven.test.skip=true", "package").directory(copy.toFile()).redirectErrorStream(true)
+                .redirectOutput(copy.resolve("build.log").toFile());
+        String mavenJava = System.getProperty("skylift.maven.java.home");
+        if (mavenJava != null) {
+            second.environment().put("JAVA_HOME", mavenJava);
+        }
+        Process build = second.start();
         assertThat(build.waitFor(10, TimeUnit.MINUTES)).as("the second build finished").isTrue();
         assertThat(build.exitValue()).as("the second build: %s", Files.readString(copy.resolve("build.log")))
                 .isZero();
