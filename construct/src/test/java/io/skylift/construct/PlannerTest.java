@@ -211,14 +211,10 @@ class PlannerTest {
     }
 
     private static String id(String type) {
-        Map<String, Map<String, Object>> found = template.findResources(type);
-        assertThat(found).as(type).hasSize(1);
-        return found.keySet().iterator().next();
+        return TemplateQueries.id(template, type);
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> properties(String type) {
-        return template.findResources(type).values().stream()
-                .map(r -> (Map<String, Object>) r.get("Properties")).toList();
+        return TemplateQueries.properties(template, type);
     }
 }
