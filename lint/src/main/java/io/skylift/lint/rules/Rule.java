@@ -12,7 +12,7 @@ public interface Rule {
 
     Severity severity();
 
-    /** One sentence for the README's rule list and reports. */
+    /** One sentence for the rule list in docs/lint-rules.md and for reports. */
     String summary();
 
     List<Violation> check(Script script);

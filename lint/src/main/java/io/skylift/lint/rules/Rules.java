@@ -3,7 +3,7 @@ package io.skylift.lint.rules;
 import java.util.List;
 import java.util.Optional;
 
-/** Every rule, in the order the README lists them. */
+/** Every rule, in the order docs/lint-rules.md lists them (LintRulesDocTest). */
 public final class Rules {
     private static final List<Rule> ALL = List.of(
             new CreateIndexRule(),
