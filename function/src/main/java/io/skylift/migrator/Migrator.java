@@ -114,8 +114,8 @@ public final class Migrator {
     public MigrationReport run(DirectRequest request, Deadline deadline) {
         return run(request, new WorkLimit(deadline, new StopReason("Stopped " + settings.deadlineMargin().toSeconds()
                 + " s before the Lambda deadline", " Raise the function's timeout (at most 15 minutes), or run long "
-                + "migrations outside the deploy (the image's task mode on ECS: README, \"Long migrations and many "
-                + "databases\")."), StopSignal.never()));
+                + "migrations outside the deploy (the image's task mode on ECS: docs/long-migrations.md)."),
+                StopSignal.never()));
     }
 
     /**

@@ -14,7 +14,7 @@ import io.skylift.migrator.testkit.PostgresExtension;
  * How long a warm {@code drift} takes, through the handler as Lambda calls it, against the TLS PostgreSQL of the test
  * kit: on the repository's migrations, and on a generated schema of 1,000 tables with keys, foreign keys, unique and
  * check constraints and indexes. Each prints its figures (cold first call, then the median and maximum of the warm
- * ones) for the README.
+ * ones) for docs/behaviour.md (Drift).
  */
 @ExtendWith({PostgresExtension.class, MigratorFixtureExtension.class})
 class DriftSpeedTest {

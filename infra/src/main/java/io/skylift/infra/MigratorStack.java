@@ -32,7 +32,7 @@ import software.constructs.IDependable;
  * outputs operators and the pipeline read. It depends on the stage's {@link DataStack}, which holds the alarm topic.
  *
  * <p>A failed migration fails and rolls back this stack only. After a failed first deploy it is left in
- * {@code ROLLBACK_COMPLETE} and holds nothing of value: deleting it is the recovery (README, Operations).
+ * {@code ROLLBACK_COMPLETE} and holds nothing of value: deleting it is the recovery (docs/runbook.md).
  *
  * <p>The ingress rules that admit the migrator to the database and to the Secrets Manager endpoint live
  * here, with the migrator's security group, rather than in the data stack: a rule there would name this

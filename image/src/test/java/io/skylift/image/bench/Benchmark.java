@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * global one, which the image trusts by default. The baselines verify it against the same bundle; their time runs to
  * the process's exit. Peak RSS is the process's {@code VmHWM}.
  *
- * <p>Run with {@code ./mvnw -B -q -pl image -am -Pbenchmark verify} (see the README); system properties
+ * <p>Run with {@code ./mvnw -B -q -pl image -am -Pbenchmark verify} (see docs/benchmark.md); system properties
  * {@code bench.coldRuns}, {@code bench.warmRuns}, {@code bench.scaleRuns}, {@code bench.scaleMigrations} change the
  * counts. {@code bench.only} runs only the scenarios it lists, comma-separated, out of {@link Scenario}'s names
  * ({@code noop}, {@code apply}, {@code warm}, {@code scale}, {@code levers}; default: all; {@code levers} brings

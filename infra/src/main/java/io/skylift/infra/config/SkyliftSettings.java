@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Everything a user can set, read once from CDK context and validated before any construct is built.
- * Each key, its default and its meaning are listed in the README's "Context keys" table.
+ * Each key, its default and its meaning are listed in docs/configuration.md (ConfigurationContextKeysTest).
  *
  * @param namePrefix prefix of physical names (stacks, function, cluster, pipeline); default
  *                   {@value #DEFAULT_NAME_PREFIX}

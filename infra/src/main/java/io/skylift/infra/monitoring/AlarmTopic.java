@@ -15,7 +15,7 @@ import software.constructs.Construct;
 /**
  * The SNS topic the migrator's alarms notify: encrypted with its own rotated KMS key (CloudWatch alarms cannot
  * publish to a topic under the AWS-managed SNS key, whose policy does not admit them), and refusing
- * publishers that do not use TLS. Operators subscribe to it (README, Outputs).
+ * publishers that do not use TLS. Operators subscribe to it (docs/pipeline.md, Outputs).
  */
 public final class AlarmTopic extends Construct {
 

@@ -84,7 +84,7 @@ public final class DriftWatch extends Construct {
         alarm = Alarm.Builder.create(this, METRIC)
                 .alarmDescription("Skylift: the schema of " + function.getFunctionName() + "'s database differs from"
                         + " what its migrations left (changed outside them). Run aws lambda invoke --payload '"
-                        + PAYLOAD + "' for the differences; README, Operations, Drift")
+                        + PAYLOAD + "' for the differences; docs/behaviour.md, Drift")
                 .metric(Metric.Builder.create()
                         .namespace(NAMESPACE)
                         .metricName(METRIC)

@@ -170,7 +170,7 @@ public final class PipelineStack extends Stack {
     private CodePipelineSource repositorySource(SkyliftSettings settings) {
         PipelineSettings source = settings.pipeline();
         // Without an ARN the stack creates the connection; it stays PENDING until an administrator
-        // completes the handshake with the provider in the console (README, Deploy step 5).
+        // completes the handshake with the provider in the console (docs/pipeline.md, Deploy step 5).
         String connectionArn = source.connectionArn().orElseGet(() -> CfnConnection.Builder.create(this, "Connection")
                 .connectionName(settings.namePrefix())
                 .providerType(source.connectionProvider())
