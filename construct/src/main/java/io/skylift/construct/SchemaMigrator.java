@@ -99,7 +99,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         LogGroup logGroup = logGroup("Logs", props.getFunctionName(), props);
         function = function("Function", props.getFunctionName(),
                 "Skylift: runs the Flyway migrations baked into its image", code, logGroup, props)
-                .environment(migratorEnvironment(props, deployId, plannerSecret))
+                .environment(withIamAuthentication(migratorEnvironment(props, deployId, plannerSecret), props))
                 // CloudFormation invokes asynchronously. The function always answers, so a retry could only repeat a
                 // migration after a crash; and an event that waited longer than MAX_EVENT_AGE_SECONDS is dropped
                 // rather than run after CloudFormation stopped waiting for it.
@@ -109,6 +109,9 @@ public class SchemaMigrator extends Construct implements IConnectable {
         acceptManagedExecutionPolicies(function);
 
         props.getDatabaseSecret().grantRead(function);
+        if (props.getIamAuthentication() != null) {
+            props.getIamAuthentication().grantConnect(function);
+        }
         props.getPlaceholderSecrets().values().forEach(secret -> secret.getSecret().grantRead(function));
         if (plannerSecret != null) {
             // The migrator keeps the planner's role: it reads the planner's username and password, and sets them.
@@ -259,6 +262,19 @@ public class SchemaMigrator extends Construct implements IConnectable {
         }
         if (plannerSecret != null) {
             environment.put(PLANNER_SECRET_ARN, plannerSecret.getSecretArn());
+        }
+        return environment;
+    }
+
+    /**
+     * The function's variables for IAM database authentication, when asked: only the function's, not a
+     * {@link MigrationWorkflow} task's, which serves several databases and logs in with each one's secret.
+     */
+    private static Map<String, String> withIamAuthentication(Map<String, String> environment,
+            SchemaMigratorProps props) {
+        if (props.getIamAuthentication() != null) {
+            environment.putAll(props.getIamAuthentication().environment(props.getDatabasePort(),
+                    props.getDatabaseName()));
         }
         return environment;
     }
