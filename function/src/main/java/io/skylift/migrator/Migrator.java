@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * connection it opened. When the database refuses the cached credentials (the secret was rotated) it reads the
  * secret again, once.
  *
+ * <p>With {@code DB_IAM_USER} it logs in as the migration role with a token signed for each connection and reads no
+ * secret for the database; when that login is refused (the role does not exist yet) it sets the role up with the
+ * master secret ({@link MigrationRole}) and tries once more.
+ *
  * <p>A plain {@code migrate} is first answered by {@link UpToDateCheck} from one query on the probe connection;
  * Flyway (built on first use, since most deploys never need it) runs only when that check cannot prove the
  * database up to date.

@@ -16,7 +16,8 @@ import io.skylift.migrator.failure.ConfigurationException;
  * The function's configuration, read once from the environment and validated at the edge.
  *
  * @param secretId         {@code DB_SECRET_ARN}: ARN or name of the RDS-form master secret; null only when
- *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs)
+ *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs), or with
+ *                         {@code DB_IAM_USER} (the migration role must then exist)
  * @param dbHost           {@code DB_HOST}: the database's endpoint, winning over the secret's {@code host}; null
  *                         when unset. With {@code DB_PORT} and {@code DB_NAME} set too, the secret needs only
  *                         {@code username} and {@code password} (all an RDS-managed master secret holds)
