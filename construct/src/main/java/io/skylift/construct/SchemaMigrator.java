@@ -42,6 +42,9 @@ import software.constructs.IDependable;
  * ({@value #PLANNER_COMMANDS}), as a database role that cannot write, with the password of a secret of its own (the one
  * secret the construct creates); the migrator keeps that role. {@link #grantInvokePlanner} lets a plan step invoke the
  * planner, {@link #grantInvoke} the migrator.
+ *
+ * <p>With {@code iamAuthentication} ({@link IamDatabaseAuthentication}), the migrator logs in as a migration role with
+ * IAM database authentication, reading the database secret only to create that role.
  */
 public class SchemaMigrator extends Construct implements IConnectable {
 
