@@ -42,6 +42,9 @@ import software.constructs.IDependable;
  * ({@value #PLANNER_COMMANDS}), as a database role that cannot write, with the password of a secret of its own (the one
  * secret the construct creates); the migrator keeps that role. {@link #grantInvokePlanner} lets a plan step invoke the
  * planner, {@link #grantInvoke} the migrator.
+ *
+ * <p>With {@code iamAuthentication} ({@link IamDatabaseAuthentication}), the migrator logs in as a migration role with
+ * IAM database authentication, reading the database secret only to create that role.
  */
 public class SchemaMigrator extends Construct implements IConnectable {
 
@@ -99,7 +102,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         LogGroup logGroup = logGroup("Logs", props.getFunctionName(), props);
         function = function("Function", props.getFunctionName(),
                 "Skylift: runs the Flyway migrations baked into its image", code, logGroup, props)
-                .environment(migratorEnvironment(props, deployId, plannerSecret))
+                .environment(withIamAuthentication(migratorEnvironment(props, deployId, plannerSecret), props))
                 // CloudFormation invokes asynchronously. The function always answers, so a retry could only repeat a
                 // migration after a crash; and an event that waited longer than MAX_EVENT_AGE_SECONDS is dropped
                 // rather than run after CloudFormation stopped waiting for it.
@@ -109,6 +112,9 @@ public class SchemaMigrator extends Construct implements IConnectable {
         acceptManagedExecutionPolicies(function);
 
         props.getDatabaseSecret().grantRead(function);
+        if (props.getIamAuthentication() != null) {
+            props.getIamAuthentication().grantConnect(function);
+        }
         props.getPlaceholderSecrets().values().forEach(secret -> secret.getSecret().grantRead(function));
         if (plannerSecret != null) {
             // The migrator keeps the planner's role: it reads the planner's username and password, and sets them.
@@ -259,6 +265,19 @@ public class SchemaMigrator extends Construct implements IConnectable {
         }
         if (plannerSecret != null) {
             environment.put(PLANNER_SECRET_ARN, plannerSecret.getSecretArn());
+        }
+        return environment;
+    }
+
+    /**
+     * The function's variables for IAM database authentication, when asked: only the function's, not a
+     * {@link MigrationWorkflow} task's, which serves several databases and logs in with each one's secret.
+     */
+    private static Map<String, String> withIamAuthentication(Map<String, String> environment,
+            SchemaMigratorProps props) {
+        if (props.getIamAuthentication() != null) {
+            environment.putAll(props.getIamAuthentication().environment(props.getDatabasePort(),
+                    props.getDatabaseName()));
         }
         return environment;
     }

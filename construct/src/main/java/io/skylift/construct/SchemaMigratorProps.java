@@ -62,6 +62,7 @@ public final class SchemaMigratorProps {
     private final String databaseName;
     private final String plannerUsername;
     private final String plannerFunctionName;
+    private final IamDatabaseAuthentication iamAuthentication;
 
     private SchemaMigratorProps(Builder b) {
         vpc = required(b.vpc, "vpc");
@@ -99,6 +100,15 @@ public final class SchemaMigratorProps {
         databaseName = b.databaseName;
         plannerUsername = b.plannerUsername == null ? DEFAULT_PLANNER_USERNAME : b.plannerUsername;
         plannerFunctionName = b.plannerFunctionName;
+        iamAuthentication = b.iamAuthentication;
+        if (iamAuthentication != null && (databaseName == null || databaseName.isBlank())) {
+            throw new IllegalArgumentException("iamAuthentication needs databaseName, the database the migrations run"
+                    + " in (the authentication token is signed for it)");
+        }
+        if (iamAuthentication != null && planner) {
+            throw new IllegalArgumentException("iamAuthentication and planner cannot be combined: the migration role"
+                    + " may not create roles, so it cannot keep the planner's; leave one of them unset");
+        }
         if (planner) {
             if (!(database instanceof ISecretAttachmentTarget)) {
                 throw new IllegalArgumentException("planner needs database to be a cluster (an ISecretAttachmentTarget,"
@@ -240,6 +250,11 @@ public final class SchemaMigratorProps {
         return plannerFunctionName;
     }
 
+    /** Null (the default) = the migrator logs in with the database secret's password. */
+    public IamDatabaseAuthentication getIamAuthentication() {
+        return iamAuthentication;
+    }
+
     /** Builds {@link SchemaMigratorProps}. */
     public static final class Builder {
         private IVpc vpc;
@@ -265,6 +280,7 @@ public final class SchemaMigratorProps {
         private String databaseName;
         private String plannerUsername;
         private String plannerFunctionName;
+        private IamDatabaseAuthentication iamAuthentication;
 
         private Builder() {
         }
@@ -423,6 +439,17 @@ public final class SchemaMigratorProps {
          */
         public Builder plannerUsername(String value) {
             plannerUsername = value;
+            return this;
+        }
+
+        /**
+         * Log in as a migration role with IAM database authentication instead of the database secret's password;
+         * default unset. The database secret is then read only to create that role on the first deploy. Needs
+         * {@code databaseName}; not with the planner. See {@link IamDatabaseAuthentication} and
+         * docs/iam-authentication.md.
+         */
+        public Builder iamAuthentication(IamDatabaseAuthentication value) {
+            iamAuthentication = value;
             return this;
         }
 

@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import io.skylift.migrator.database.ConnectRetryPolicy;
 import io.skylift.migrator.database.DatabaseConnector;
 import io.skylift.migrator.database.DatabaseTarget;
+import io.skylift.migrator.database.PasswordSource;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.deadline.StopReason;
 import io.skylift.migrator.deadline.StopSignal;
@@ -33,11 +34,13 @@ import io.skylift.migrator.migration.MigrationProgress;
 import io.skylift.migrator.migration.MigrationReport;
 import io.skylift.migrator.migration.MigrationRunner;
 import io.skylift.migrator.migration.MigrationSummary;
+import io.skylift.migrator.migration.MigrationRole;
 import io.skylift.migrator.migration.PlannerRole;
 import io.skylift.migrator.migration.UpToDateCheck;
 import io.skylift.migrator.secrets.CachingSecretSource;
 import io.skylift.migrator.secrets.DatabaseSecret;
 import io.skylift.migrator.secrets.PlaceholderValues;
+import io.skylift.migrator.secrets.RdsAuthToken;
 import io.skylift.migrator.observability.RedactingFlywayLogs;
 import io.skylift.migrator.secrets.ScramVerifiers;
 import io.skylift.migrator.secrets.SecretSource;
@@ -58,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * connection it opened. When the database refuses the cached credentials (the secret was rotated) it reads the
  * secret again, once.
  *
+ * <p>With {@code DB_IAM_USER} it logs in as the migration role with a token signed for each connection and reads no
+ * secret for the database; when that login is refused (the role does not exist yet) it sets the role up with the
+ * master secret ({@link MigrationRole}) and tries once more.
+ *
  * <p>A plain {@code migrate} is first answered by {@link UpToDateCheck} from one query on the probe connection;
  * Flyway (built on first use, since most deploys never need it) runs only when that check cannot prove the
  * database up to date.
@@ -74,6 +81,10 @@ public final class Migrator {
     /** Built on first use: most deploys never need Flyway. */
     private final Lazy<MigrationRunner> runner;
     private final Optional<PlannerRole> plannerRole;
+    /** With {@code DB_IAM_USER}: the role to log in as, set up with the master secret when its login fails. */
+    private final Optional<MigrationRole> migrationRole;
+    /** With {@code DB_IAM_USER}: the migration role's login passwords (signed tokens); null without. */
+    private final PasswordSource iamPasswords;
     private final SchemaReference reference;
     private volatile Redactor redactor;
 
@@ -84,6 +95,22 @@ public final class Migrator {
     /** @param verifiers the SCRAM verifiers offered as placeholders (tests count how many are computed) */
     public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy,
                     ScramVerifiers verifiers) {
+        this(settings, secrets, retryPolicy, verifiers, settings.iamAuthentication() == null ? null
+                : RdsAuthToken.withDefaultCredentials(settings.dbHost(), settings.dbPort(),
+                        settings.iamAuthentication()));
+    }
+
+    /**
+     * @param iamPasswords with {@code DB_IAM_USER}, the migration role's password for each login: in production a
+     *                     signed IAM token, in tests a password they gave the role (PostgreSQL outside Amazon RDS
+     *                     checks no tokens); ignored without {@code DB_IAM_USER}
+     */
+    public Migrator(Settings settings, CachingSecretSource secrets, ConnectRetryPolicy retryPolicy,
+                    ScramVerifiers verifiers, PasswordSource iamPasswords) {
+        this.migrationRole = settings.iamAuthentication() == null ? Optional.empty()
+                : Optional.of(MigrationRole.forSettings(settings));
+        this.iamPasswords = migrationRole.isEmpty() ? null
+                : Objects.requireNonNull(iamPasswords, "iamPasswords must not be null with " + Settings.IAM_USER_VARIABLE);
         this.verifiers = Objects.requireNonNull(verifiers, "verifiers must not be null");
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.secrets = Objects.requireNonNull(secrets, "secrets must not be null");
@@ -215,6 +242,9 @@ public final class Migrator {
         try {
             return runOnce(request, deadline, state, providedFolder);
         } catch (AuthenticationFailedException e) {
+            if (migrationRole.isPresent()) {
+                return runAfterSettingUp(migrationRole.get(), request, deadline, state, providedFolder);
+            }
             if (settings.secretId() == null) {
                 throw e;
             }
@@ -227,16 +257,59 @@ public final class Migrator {
         }
     }
 
+    /**
+     * The migration role's IAM login was refused: on a first deploy the role does not exist yet (Amazon RDS says no
+     * more than that the login failed). It is set up with the master secret, on a connection of its own, and the run
+     * tried once more; a second refusal is the IAM side's (IAM authentication off, no {@code rds-db:connect}).
+     */
+    private MigrationReport runAfterSettingUp(MigrationRole role, DirectRequest request, Deadline deadline,
+                                              RunState state, Path providedFolder) {
+        String ofRole = "The database refused the IAM authentication token of the migration role '" + role.role()
+                + "' (" + Settings.IAM_USER_VARIABLE + ")";
+        if (settings.secretId() == null) {
+            throw new AuthenticationFailedException(ofRole + ". Without " + Settings.SECRET_VARIABLE + " the function"
+                    + " cannot create the role: set it to the master secret, or create the role yourself (CREATE ROLE "
+                    + role.role() + " LOGIN; GRANT " + MigrationRole.RDS_IAM + " TO " + role.role() + "; and make it"
+                    + " the owner of the schemas it migrates)");
+        }
+        LOG.info("The database refused the IAM login of migration role " + role.role() + "; setting the role up with"
+                + " the master secret " + settings.secretId());
+        DatabaseSecret master = DatabaseSecret.parse(settings.secretId(),
+                secrets.withMaxAge(settings.secretCacheTtl()).read(settings.secretId()));
+        redactor = redactor.with(master.password());
+        RedactingFlywayLogs.alsoMask(redactor);
+        DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, master), deadline,
+                settings.connectTimeout(), settings.connectRetryWindow(), retryPolicy);
+        state.connectWith(connector);
+        try (Connection connection = connector.connect()) {
+            role.ensure(connection);
+        } catch (SQLException e) {
+            // closing the master's connection cannot undo what was set up
+        }
+        try {
+            return runOnce(request, deadline, state, providedFolder);
+        } catch (AuthenticationFailedException e) {
+            throw new AuthenticationFailedException(ofRole + " again after the role was set up with the master"
+                    + " secret (it exists and is a member of " + MigrationRole.RDS_IAM + "): check that the cluster has"
+                    + " IAM database authentication enabled and that the function's role may rds-db:connect as"
+                    + " arn:aws:rds-db:<region>:<account>:dbuser:<cluster resource id>/" + role.role());
+        }
+    }
+
     private MigrationReport runOnce(DirectRequest request, Deadline deadline, RunState state, Path providedFolder) {
         SecretSource cached = secrets.withMaxAge(settings.secretCacheTtl());
-        DatabaseSecret secret = settings.secretId() == null ? null
+        // With IAM authentication no password is read for the database: the master secret only sets the role up.
+        DatabaseSecret secret = settings.secretId() == null || migrationRole.isPresent() ? null
                 : DatabaseSecret.parse(settings.secretId(), cached.read(settings.secretId()));
         Map<String, String> secretPlaceholders = PlaceholderValues.resolve(settings.placeholderSecrets(), cached);
         redactor = redactor.with(secret == null ? null : secret.password())
                 .with(secretPlaceholders.values().toArray(String[]::new));
         RedactingFlywayLogs.alsoMask(redactor);
-        DatabaseConnector connector = new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline,
-                settings.connectTimeout(), settings.connectRetryWindow(), retryPolicy);
+        DatabaseConnector connector = migrationRole.isPresent()
+                ? new DatabaseConnector(DatabaseTarget.asMigrationRole(settings), deadline, settings.connectTimeout(),
+                        settings.connectRetryWindow(), retryPolicy, iamPasswords)
+                : new DatabaseConnector(DatabaseTarget.of(settings, secret), deadline, settings.connectTimeout(),
+                        settings.connectRetryWindow(), retryPolicy);
         state.connectWith(connector);
         // Connect once before Flyway does: an authentication failure then surfaces as ours (for the rotation
         // retry), and waiting for a resuming Aurora happens here, inside the deadline. The same connection answers

@@ -125,7 +125,8 @@ public final class MigratorHandler implements RequestStreamHandler {
             return List.of();
         }
         List<String> secretIds = new ArrayList<>();
-        if (settings.secretId() != null) {
+        // With IAM authentication the master secret is read only if the role must be set up: not ahead of time.
+        if (settings.secretId() != null && settings.iamAuthentication() == null) {
             secretIds.add(settings.secretId());
         }
         settings.placeholderSecrets().forEach(placeholder -> secretIds.add(placeholder.secretId()));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.skylift.migrator.testkit.PostgresExtension;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,6 +54,18 @@ class SecretPrefetchTest {
                 .isInstanceOf(InvocationFailedException.class).hasMessageContaining("secretsmanager:GetSecretValue");
         assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.DB_SECRET))
                 .as("asked again by the invocation").isEqualTo(2);
+    }
+
+    @Test
+    void with_iam_authentication_the_master_secret_is_not_read_ahead_only_the_placeholder_secrets() throws Exception {
+        fixture.environment.putAll(Map.of("DB_IAM_USER", "skylift_migrator", "DB_HOST", "db.example",
+                "DB_PORT", "5432", "DB_NAME", "shop", "AWS_REGION", "eu-west-1"));
+
+        joinAll(fixture.handler().prefetchSecrets());
+
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.DB_SECRET))
+                .as("read only if the migration role must be set up").isZero();
+        assertThat(fixture.secrets.getSecretValueCalls(MigratorFixture.APP_SECRET)).isEqualTo(1);
     }
 
     private static void joinAll(List<Thread> threads) throws InterruptedException {

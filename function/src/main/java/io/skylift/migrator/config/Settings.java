@@ -16,7 +16,8 @@ import io.skylift.migrator.failure.ConfigurationException;
  * The function's configuration, read once from the environment and validated at the edge.
  *
  * @param secretId         {@code DB_SECRET_ARN}: ARN or name of the RDS-form master secret; null only when
- *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs)
+ *                         {@code FLYWAY_URL} and {@code FLYWAY_USER} give the database directly (local runs), or with
+ *                         {@code DB_IAM_USER} (the migration role must then exist)
  * @param dbHost           {@code DB_HOST}: the database's endpoint, winning over the secret's {@code host}; null
  *                         when unset. With {@code DB_PORT} and {@code DB_NAME} set too, the secret needs only
  *                         {@code username} and {@code password} (all an RDS-managed master secret holds)
@@ -49,6 +50,8 @@ import io.skylift.migrator.failure.ConfigurationException;
  * @param functionName     {@code AWS_LAMBDA_FUNCTION_NAME}, the metrics dimension; "local" outside Lambda
  * @param plannerSecretId  {@value #PLANNER_SECRET_VARIABLE}: ARN or name of the planner's secret (RDS JSON form), whose
  *                         read-only role a successful {@code migrate} creates or updates; null = no planner role kept
+ * @param iamAuthentication {@value #IAM_USER_VARIABLE}: log in as this migration role with a signed IAM token instead
+ *                         of the secret's password; null (the default) = the secret's user and password
  */
 public record Settings(
         String secretId,
@@ -67,7 +70,8 @@ public record Settings(
         List<PlaceholderSecret> placeholderSecrets,
         Map<String, String> flywayEnvironment,
         String functionName,
-        String plannerSecretId) {
+        String plannerSecretId,
+        IamAuthentication iamAuthentication) {
 
     public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
     /**
@@ -86,6 +90,11 @@ public record Settings(
      * migrator keeps the read-only role that secret names, with that secret's password.
      */
     public static final String PLANNER_SECRET_VARIABLE = "PLANNER_SECRET_ARN";
+    /**
+     * The migration role to log in as with an IAM authentication token (see {@link IamAuthentication}); the master
+     * secret ({@value #SECRET_VARIABLE}, then optional) is read only to create that role.
+     */
+    public static final String IAM_USER_VARIABLE = "DB_IAM_USER";
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
@@ -152,7 +161,9 @@ public record Settings(
             }
         });
         String secretId = blankToNull(env.get(SECRET_VARIABLE));
-        if (secretId == null && (flyway.get("FLYWAY_URL") == null || flyway.get("FLYWAY_USER") == null)) {
+        IamAuthentication iam = IamAuthentication.fromEnvironment(env);
+        if (secretId == null && iam == null
+                && (flyway.get("FLYWAY_URL") == null || flyway.get("FLYWAY_USER") == null)) {
             throw new ConfigurationException(SECRET_VARIABLE + " is not set: set it to the ARN of the database's "
                     + "Secrets Manager secret (RDS JSON form: username, password, host, port, dbname)");
         }
@@ -202,7 +213,8 @@ public record Settings(
                 PlaceholderSecret.fromEnvironment(env),
                 flyway,
                 env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"),
-                blankToNull(env.get(PLANNER_SECRET_VARIABLE)));
+                blankToNull(env.get(PLANNER_SECRET_VARIABLE)),
+                iam);
     }
 
     /**
@@ -240,7 +252,7 @@ public record Settings(
                 + ", connectTimeout=" + connectTimeout + ", deadlineMargin=" + deadlineMargin + ", secretCacheTtl="
                 + secretCacheTtl + ", defaultLocation=" + defaultLocation + ", placeholderSecrets=" + placeholderSecrets
                 + ", flywayEnvironment=" + flyway + ", functionName=" + functionName + ", plannerSecretId="
-                + plannerSecretId + "]";
+                + plannerSecretId + ", iamAuthentication=" + iamAuthentication + "]";
     }
 
     private static boolean mayHoldSecret(String name) {

@@ -31,6 +31,7 @@ public final class DatabaseConnector implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration retryWindow;
     private final ConnectRetryPolicy retryPolicy;
+    private final PasswordSource passwords;
     private final Driver driver = new Driver();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
     private final Set<Integer> backendPids = ConcurrentHashMap.newKeySet();
@@ -41,6 +42,16 @@ public final class DatabaseConnector implements AutoCloseable {
      */
     public DatabaseConnector(DatabaseTarget target, Deadline deadline, Duration connectTimeout, Duration retryWindow,
                              ConnectRetryPolicy retryPolicy) {
+        this(target, deadline, connectTimeout, retryWindow, retryPolicy, target::password);
+    }
+
+    /**
+     * @param passwords asked once per login attempt (an IAM token is signed for each); the target's own password is
+     *                  not used
+     */
+    public DatabaseConnector(DatabaseTarget target, Deadline deadline, Duration connectTimeout, Duration retryWindow,
+                             ConnectRetryPolicy retryPolicy, PasswordSource passwords) {
+        this.passwords = Objects.requireNonNull(passwords, "passwords must not be null");
         this.target = Objects.requireNonNull(target, "target must not be null");
         this.deadline = Objects.requireNonNull(deadline, "deadline must not be null");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout must not be null");
@@ -64,7 +75,8 @@ public final class DatabaseConnector implements AutoCloseable {
             attempt++;
             refuseWhenClosed();
             try {
-                Connection connection = driver.connect(target.jdbcUrl(), target.connectionProperties(attemptTimeoutSeconds()));
+                Connection connection = driver.connect(target.jdbcUrl(),
+                        target.connectionProperties(attemptTimeoutSeconds(), passwords.password()));
                 if (connection == null) {
                     throw new DatabaseUnavailableException(ErrorCode.DATABASE_CONNECTION, "'" + target.describe()
                             + "' is not a PostgreSQL JDBC URL: use jdbc:postgresql://host:port/database");

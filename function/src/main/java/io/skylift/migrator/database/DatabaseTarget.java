@@ -54,6 +54,20 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
                 settings.lockTimeout());
     }
 
+    /**
+     * The database of {@code DB_HOST}/{@code DB_PORT}/{@code DB_NAME} as the migration role of
+     * {@code DB_IAM_USER}, without a password: its {@link PasswordSource} signs a token for each login.
+     *
+     * @throws IllegalArgumentException when the settings have no IAM authentication
+     */
+    public static DatabaseTarget asMigrationRole(Settings settings) {
+        if (settings.iamAuthentication() == null) {
+            throw new IllegalArgumentException(Settings.IAM_USER_VARIABLE + " is not set");
+        }
+        return new DatabaseTarget(urlOf(settings, null), settings.iamAuthentication().role(), null,
+                settings.sslMode(), settings.sslRootCert(), settings.lockTimeout());
+    }
+
     private static String urlOf(Settings settings, DatabaseSecret secret) {
         String host = settings.dbHost() != null ? settings.dbHost() : secret == null ? null : secret.host();
         Integer port = settings.dbPort() != null ? settings.dbPort() : secret == null ? null : secret.port();
@@ -88,12 +102,13 @@ public record DatabaseTarget(String jdbcUrl, String username, String password, S
     static final int CANCEL_TIMEOUT_SECONDS = 2;
 
     /**
-     * Connection properties for the PostgreSQL driver, credentials included. {@code connectTimeout} bounds the TCP
+     * Connection properties for the PostgreSQL driver, credentials included ({@code password} of this login, null for
+     * none). {@code connectTimeout} bounds the TCP
      * connect and {@code loginTimeout} the whole opening (TLS and authentication too), so a server that accepts and
      * then never answers cannot hold a connection attempt past the deadline. No {@code socketTimeout}: it would cut a
      * long migration statement; the watchdog stops those.
      */
-    Properties connectionProperties(int connectTimeoutSeconds) {
+    Properties connectionProperties(int connectTimeoutSeconds, String password) {
         Properties props = new Properties();
         props.setProperty("user", username);
         if (password != null) {

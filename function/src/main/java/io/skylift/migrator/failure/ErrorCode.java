@@ -41,6 +41,11 @@ public enum ErrorCode {
     DEADLINE_EXCEEDED,
     /** The migrations were applied, but the planner's read-only role could not be created or updated. */
     PLANNER_ROLE,
+    /**
+     * IAM authentication ({@code DB_IAM_USER}): the migration role could not be set up with the master secret, or a
+     * role of that name exists that must not be used (more than LOGIN, or not a member of {@code rds_iam}).
+     */
+    MIGRATION_ROLE,
     /** {@code drift} could not read the history, the reference or the catalogs (for example no SELECT on them). */
     DRIFT_UNREADABLE,
     /** Anything else: a defect or a failure nobody foresaw; the log has the redacted cause chain. */

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class MigrationFailedException extends MigratorException {
     private static final Set<ErrorCode> CODES = Set.of(ErrorCode.MIGRATION_FAILED, ErrorCode.MIGRATION_LOCK_TIMEOUT,
             ErrorCode.MIGRATION_INVALID, ErrorCode.FLYWAY_CONFIGURATION, ErrorCode.VALIDATION_FAILED,
-            ErrorCode.FLYWAY_LOCK_WAIT, ErrorCode.DEADLINE_EXCEEDED, ErrorCode.PLANNER_ROLE,
+            ErrorCode.FLYWAY_LOCK_WAIT, ErrorCode.DEADLINE_EXCEEDED, ErrorCode.PLANNER_ROLE, ErrorCode.MIGRATION_ROLE,
             ErrorCode.DRIFT_UNREADABLE, ErrorCode.UNEXPECTED);
 
     public MigrationFailedException(ErrorCode code, String message) {

@@ -1,6 +1,9 @@
 package io.skylift.migrator.migration;
 
+import static io.skylift.migrator.database.RoleStatements.execute;
+
 import io.skylift.migrator.config.Settings;
+import io.skylift.migrator.database.RoleStatements;
 import io.skylift.migrator.failure.ErrorCode;
 import io.skylift.migrator.failure.MigrationFailedException;
 import io.skylift.migrator.secrets.DatabaseSecret;
@@ -15,9 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,16 +71,8 @@ public final class PlannerRole {
         if (settings.plannerSecretId() == null) {
             return Optional.empty();
         }
-        Set<String> schemas = new LinkedHashSet<>();
-        String defaultSchema = settings.flywayEnvironment().get("FLYWAY_DEFAULT_SCHEMA");
-        if (defaultSchema != null && !defaultSchema.isBlank()) {
-            schemas.add(defaultSchema.trim());
-        }
-        String listed = settings.flywayEnvironment().get("FLYWAY_SCHEMAS");
-        if (listed != null) {
-            Arrays.stream(listed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(schemas::add);
-        }
-        return Optional.of(new PlannerRole(settings.plannerSecretId(), new ArrayList<>(schemas)));
+        return Optional.of(new PlannerRole(settings.plannerSecretId(),
+                ManagedSchemas.configured(settings.flywayEnvironment())));
     }
 
     /**
@@ -104,7 +97,7 @@ public final class PlannerRole {
             List<String> schemas = schemas(connection);
             // A fresh salt each time, as PostgreSQL makes them; the plaintext stays in this JVM.
             String verifier = ScramVerifiers.verifierOf(planner.password());
-            execute(connection, existing(connection, role) ? "ALTER ROLE %I WITH LOGIN PASSWORD %L"
+            execute(connection, RoleStatements.exists(connection, role) ? "ALTER ROLE %I WITH LOGIN PASSWORD %L"
                     : "CREATE ROLE %I WITH LOGIN PASSWORD %L", role, verifier);
             // Defence in depth only (a session may SET it back): the grants below are what keep it from writing.
             execute(connection, "ALTER ROLE %I SET default_transaction_read_only = on", role);
@@ -131,22 +124,12 @@ public final class PlannerRole {
     private void refuseAPrivilegedRole(Connection connection, String role) throws SQLException {
         // Rights come with a membership (pg_write_all_data, an application's writer role) and with ownership too: the
         // REVOKEs below remove neither, so a role holding one is refused as well.
-        try (PreparedStatement query = connection.prepareStatement("SELECT r.rolsuper OR r.rolcreaterole"
-                + " OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls OR r.rolname = current_user"
-                + " OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid)"
-                + " OR EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid)"
-                + " OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspowner = r.oid)"
-                + " FROM pg_roles r WHERE r.rolname = ?")) {
-            query.setString(1, role);
-            try (ResultSet rs = query.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    throw new MigrationFailedException(ErrorCode.PLANNER_ROLE, "The planner's secret " + secretId
-                            + " names the role '" + role + "', which already exists with more than LOGIN"
-                            + " (superuser, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS, a member of another role, the"
-                            + " owner of a table or schema, or the migrator's own user):"
-                            + " the planner must read only. Give the planner's secret a username of its own.");
-                }
-            }
+        List<String> beyond = RoleStatements.beyondLogin(connection, role, Set.of(), false);
+        if (!beyond.isEmpty()) {
+            throw new MigrationFailedException(ErrorCode.PLANNER_ROLE, "The planner's secret " + secretId
+                    + " names the role '" + role + "', which already exists with more than LOGIN ("
+                    + String.join(", ", beyond) + "): the planner must read only. Give the planner's secret a"
+                    + " username of its own.");
         }
     }
 
@@ -174,15 +157,6 @@ public final class PlannerRole {
         return existing;
     }
 
-    private static boolean existing(Connection connection, String role) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-            query.setString(1, role);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     private static String currentDatabase(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_database()")) {
@@ -206,32 +180,6 @@ public final class PlannerRole {
                             + schema + " FROM PUBLIC if nothing relies on it");
                 }
             }
-        }
-    }
-
-    /**
-     * Runs a statement made by the server's {@code format()} from {@code template} and {@code arguments}: identifiers
-     * quoted with {@code %I}, literals with {@code %L}, so no name or verifier can change the statement.
-     */
-    private static void execute(Connection connection, String template, String... arguments) throws SQLException {
-        StringBuilder call = new StringBuilder("SELECT format(?");
-        for (int i = 0; i < arguments.length; i++) {
-            call.append(", ?");
-        }
-        call.append(')');
-        String statementText;
-        try (PreparedStatement format = connection.prepareStatement(call.toString())) {
-            format.setString(1, template);
-            for (int i = 0; i < arguments.length; i++) {
-                format.setString(i + 2, arguments[i]);
-            }
-            try (ResultSet rs = format.executeQuery()) {
-                rs.next();
-                statementText = rs.getString(1);
-            }
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(statementText);
         }
     }
 

@@ -237,4 +237,57 @@ class SettingsTest {
                 "DB_HOST", "db.example/shop?sslfactory=x.Trusting"))).isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("DB_HOST carries the TLS parameter sslfactory:");
     }
+    private static final Map<String, String> IAM = Map.of("LAMBDA_TASK_ROOT", "/t", "DB_IAM_USER", "skylift_migrator",
+            "DB_HOST", "db.cluster-abc.eu-west-1.rds.amazonaws.com", "DB_PORT", "5432", "DB_NAME", "shop",
+            "AWS_REGION", "eu-west-1");
+
+    @Test
+    void iam_authentication_needs_no_secret_and_names_the_role_and_the_region() {
+        Settings settings = Settings.fromEnvironment(IAM);
+
+        assertThat(settings.iamAuthentication()).isEqualTo(new IamAuthentication("skylift_migrator", "eu-west-1"));
+        assertThat(settings.secretId()).as("the master secret is optional: only a role to create needs it").isNull();
+        assertThat(Settings.fromEnvironment(Map.of("DB_SECRET_ARN", ARN, "LAMBDA_TASK_ROOT", "/t"))
+                .iamAuthentication()).as("off by default").isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Migrator", "1st", "skylift-migrator", "a\"; DROP ROLE x; --", "pg_migrator", "rdsadmin",
+        "rds_iam", "a_role_name_that_is_much_longer_than_the_sixty_three_characters_postgresql_keeps"})
+    void a_migration_role_name_that_is_not_plain_lower_case_or_is_reserved_is_refused(String name) {
+        Map<String, String> env = new HashMap<>(IAM);
+        env.put("DB_IAM_USER", name);
+
+        assertThatThrownBy(() -> Settings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DB_IAM_USER is '" + name + "': name the migration role with lower-case");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DB_HOST", "DB_PORT", "DB_NAME"})
+    void iam_authentication_without_the_endpoint_it_signs_for_is_refused(String missing) {
+        Map<String, String> env = new HashMap<>(IAM);
+        env.remove(missing);
+
+        assertThatThrownBy(() -> Settings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DB_IAM_USER is set but " + missing + " is not");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLYWAY_URL", "FLYWAY_USER", "FLYWAY_PASSWORD", "PLANNER_SECRET_ARN"})
+    void iam_authentication_with_another_login_or_the_planners_role_is_refused(String variable) {
+        Map<String, String> env = new HashMap<>(IAM);
+        env.put(variable, "jdbc:postgresql://db.example:5432/shop");
+
+        assertThatThrownBy(() -> Settings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(variable + " is set together with DB_IAM_USER");
+    }
+
+    @Test
+    void iam_authentication_without_a_region_is_refused() {
+        Map<String, String> env = new HashMap<>(IAM);
+        env.remove("AWS_REGION");
+
+        assertThatThrownBy(() -> Settings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("set AWS_REGION");
+    }
 }
