@@ -58,6 +58,8 @@ public class SchemaMigrator extends Construct implements IConnectable {
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     /** Prefix of Flyway's own environment variables for plain placeholders. */
     public static final String FLYWAY_PLACEHOLDER_PREFIX = "FLYWAY_PLACEHOLDERS_";
+    /** Flyway's environment variable for the schemas it manages. */
+    public static final String FLYWAY_SCHEMAS = "FLYWAY_SCHEMAS";
     /** The environment variable fixing the commands a function accepts (the function's {@code SKYLIFT_COMMANDS}). */
     public static final String SKYLIFT_COMMANDS = "SKYLIFT_COMMANDS";
     /** The environment variable holding the custom resource's {@code DeployId} (the function's rollback rule). */
@@ -239,12 +241,12 @@ public class SchemaMigrator extends Construct implements IConnectable {
     }
 
     /**
-     * The migrator's environment for a {@link MigrationWorkflow}'s task, which overrides DB_SECRET_ARN per target:
-     * no SKYLIFT_DEPLOY_ID (it only tells a CloudFormation rollback, and the task answers no custom resource) and no
-     * PLANNER_SECRET_ARN (a planner secret belongs to one database; the task serves several).
+     * This migrator's environment for a {@link MigrationWorkflow}'s task, set per target as container overrides: all
+     * the function's but SKYLIFT_DEPLOY_ID (it only tells a CloudFormation rollback, and the task answers no custom
+     * resource). PLANNER_SECRET_ARN stays: a migrate by the task keeps the planner's role as the function's does.
      */
-    static Map<String, String> environment(SchemaMigratorProps props) {
-        return migratorEnvironment(props, null, null);
+    Map<String, String> taskEnvironment() {
+        return migratorEnvironment(props, null, plannerSecret);
     }
 
     private static Map<String, String> migratorEnvironment(SchemaMigratorProps props, String deployId,
@@ -252,6 +254,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
         plainPlaceholders(props, environment);
+        schemas(props, environment);
         props.getPlaceholderSecrets().forEach((name, secret) ->
                 environment.put(PLACEHOLDER_SECRET_PREFIX + name.toUpperCase(Locale.ROOT), secret.environmentValue()));
         if (deployId != null) {
@@ -269,7 +272,14 @@ public class SchemaMigrator extends Construct implements IConnectable {
         environment.put(DB_SECRET_ARN, plannerSecret.getSecretArn());
         environment.put(SKYLIFT_COMMANDS, PLANNER_COMMANDS);
         plainPlaceholders(props, environment);
+        schemas(props, environment);
         return environment;
+    }
+
+    private static void schemas(SchemaMigratorProps props, Map<String, String> environment) {
+        if (!props.getSchemas().isEmpty()) {
+            environment.put(FLYWAY_SCHEMAS, String.join(",", props.getSchemas()));
+        }
     }
 
     private static void plainPlaceholders(SchemaMigratorProps props, Map<String, String> environment) {
