@@ -1,5 +1,6 @@
 package io.skylift.infra.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,8 +68,8 @@ public final class MigrateStep {
      * standard image). Each command that exits non-zero fails the step.
      */
     public static List<String> commands() {
-        return List.of(
-                "REGION=\"$(echo \"$" + FUNCTION_ARN_VARIABLE + "\" | cut -d: -f4)\"",
+        List<String> commands = new ArrayList<>(List.of(
+                REGION,
                 "echo \"Migrating with $" + FUNCTION_ARN_VARIABLE + "\"",
                 invoke("migrate"),
                 "cat migrate-status.json; cat migrate.json; echo",
@@ -76,7 +77,29 @@ public final class MigrateStep {
                         + " echo 'The migration failed (FunctionError): the reason is above, the details in the"
                         + " function log group' >&2; exit 1; fi",
                 "if ! jq -e '.success == true' migrate.json > /dev/null; then"
-                        + " echo 'The migrator did not report success' >&2; exit 1; fi",
+                        + " echo 'The migrator did not report success' >&2; exit 1; fi"));
+        commands.addAll(historyCheck());
+        return List.copyOf(commands);
+    }
+
+    /**
+     * The commands when the stage migrates through its workflow: {@link WorkflowRun}'s (start, wait, the per-target
+     * table, fail beyond tolerance), then the same history check as {@link #commands()}.
+     */
+    public static List<String> workflowCommands() {
+        List<String> commands = new ArrayList<>();
+        commands.add(REGION);
+        commands.addAll(WorkflowRun.commands());
+        commands.addAll(historyCheck());
+        return List.copyOf(commands);
+    }
+
+    /** The stage's region, from the migrator's ARN: every call of the step goes there. */
+    private static final String REGION = "REGION=\"$(echo \"$" + FUNCTION_ARN_VARIABLE + "\" | cut -d: -f4)\"";
+
+    /** The schema history by {@code info}, and the check that it is where the commit says. */
+    private static List<String> historyCheck() {
+        return List.of(
                 invoke("info"),
                 "if jq -e 'has(\"FunctionError\")' info-status.json > /dev/null; then"
                         + " cat info.json; echo 'Reading the schema history failed' >&2; exit 1; fi",
