@@ -160,6 +160,7 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         stateMachine = StateMachine.Builder.create(this, "StateMachine")
+                .stateMachineName(props.getStateMachineName())
                 .stateMachineType(StateMachineType.STANDARD)
                 .definitionBody(DefinitionBody.fromChainable(Chain.start(defaults).next(input).next(canaries)
                         .next(rest)))

@@ -136,26 +136,31 @@ public class SchemaMigrator extends Construct implements IConnectable {
                 .alarmTopic(props.getAlarmTopic())
                 .build());
 
-        List<IDependable> dependsOn = new ArrayList<>(props.getDependsOn());
-        // The function with its role, policy, invoke configuration and log group, its security group(s), and every
-        // ingress rule allowTo made (also later ones: allowTo adds them as it goes).
-        dependsOn.add(function);
-        dependsOn.add(logGroup);
-        securityGroups.forEach(dependsOn::add);
-        SchemaMigrationProps.Builder migrationProps = SchemaMigrationProps.builder()
-                .function(function)
-                .functionTimeout(props.getTimeout())
-                .dependsOn(dependsOn)
-                .migrateOn(props.getMigrateOn());
-        if (deployId != null) {
-            migrationProps.deployId(deployId);
+        if (props.getMigrateOn() == MigrationTrigger.NEVER) {
+            // No custom resource: the pipeline's step or an operator migrates (for example through a workflow).
+            migration = null;
+        } else {
+            List<IDependable> dependsOn = new ArrayList<>(props.getDependsOn());
+            // The function with its role, policy, invoke configuration and log group, its security group(s), and every
+            // ingress rule allowTo made (also later ones: allowTo adds them as it goes).
+            dependsOn.add(function);
+            dependsOn.add(logGroup);
+            securityGroups.forEach(dependsOn::add);
+            SchemaMigrationProps.Builder migrationProps = SchemaMigrationProps.builder()
+                    .function(function)
+                    .functionTimeout(props.getTimeout())
+                    .dependsOn(dependsOn)
+                    .migrateOn(props.getMigrateOn());
+            if (deployId != null) {
+                migrationProps.deployId(deployId);
+            }
+            // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
+            String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
+                    ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory())
+                    : "SchemaMigration";
+            migration = new SchemaMigration(this, migrationId, migrationProps.build());
+            ingressRules.forEach(migration.getResource().getNode()::addDependency);
         }
-        // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
-        String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
-                ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory())
-                : "SchemaMigration";
-        migration = new SchemaMigration(this, migrationId, migrationProps.build());
-        ingressRules.forEach(migration.getResource().getNode()::addDependency);
     }
 
     private LogGroup logGroup(String id, String functionName, SchemaMigratorProps props) {
@@ -369,7 +374,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         return planner;
     }
 
-    /** The custom resource. */
+    /** The custom resource, or null with {@code migrateOn} {@link MigrationTrigger#NEVER}. */
     public SchemaMigration getMigration() {
         return migration;
     }
@@ -379,13 +384,29 @@ public class SchemaMigrator extends Construct implements IConnectable {
         return monitoring;
     }
 
-    /** The schema version after the deploy's migration (a token: {@code Fn::GetAtt SchemaVersion}). */
+    /**
+     * The schema version after the deploy's migration (a token: {@code Fn::GetAtt SchemaVersion}).
+     *
+     * @throws IllegalStateException with {@code migrateOn} {@link MigrationTrigger#NEVER}: no deploy migrates
+     */
     public String getSchemaVersion() {
-        return migration.getSchemaVersion();
+        return requireMigration().getSchemaVersion();
     }
 
-    /** How many migrations the deploy applied (a token: {@code Fn::GetAtt MigrationsApplied}). */
+    /**
+     * How many migrations the deploy applied (a token: {@code Fn::GetAtt MigrationsApplied}).
+     *
+     * @throws IllegalStateException with {@code migrateOn} {@link MigrationTrigger#NEVER}: no deploy migrates
+     */
     public String getMigrationsApplied() {
-        return migration.getMigrationsApplied();
+        return requireMigration().getMigrationsApplied();
+    }
+
+    private SchemaMigration requireMigration() {
+        if (migration == null) {
+            throw new IllegalStateException("This SchemaMigrator has migrateOn NEVER: no custom resource migrates during"
+                    + " a deploy, so there is no schema version or migrations applied to read from the stack");
+        }
+        return migration;
     }
 }

@@ -85,6 +85,10 @@ class MigrationWorkflowTest {
                                         "arn:aws:secretsmanager:eu-west-1:111111111111:secret:us-app-AbCdEf"),
                                 "password")));
             }
+            if (tenant.equals("apac")) {
+                // Its migrations take longer than a Lambda function may run: only the workflow's task migrates it.
+                props.migrateOn(MigrationTrigger.NEVER).deployId(null);
+            }
             SchemaMigrator migrator = new SchemaMigrator(stack, tenant + "Migrator", props.build());
             MigrationTarget target = MigrationTarget.of(tenant, migrator);
             targets.add(switch (tenant) {
@@ -97,6 +101,7 @@ class MigrationWorkflowTest {
                 .targets(targets)
                 .maxConcurrency(25)
                 .toleratedFailurePercentage(10)
+                .stateMachineName("tenants-migrations")
                 .build());
         template = Template.fromStack(stack);
         app.synth();
@@ -332,6 +337,29 @@ class MigrationWorkflowTest {
         assertThat(workflow.metricFailedTargets().getMetricName()).isEqualTo("FailedTargets");
         assertThat(workflow.metricFailedTargets().getDimensions()).containsEntry("Workflow", "Tenants/Workflow");
         assertThat(definition.toString()).contains("\"Value\":\"Tenants/Workflow\"");
+    }
+
+    @Test
+    void a_migrator_that_never_migrates_on_deploy_has_no_custom_resource() {
+        SchemaMigrator apac = (SchemaMigrator) stack.getNode().findChild("apacMigrator");
+        template.resourceCountIs(SchemaMigration.RESOURCE_TYPE, 2);
+        assertThat(apac.getMigration()).isNull();
+        assertThatThrownBy(apac::getSchemaVersion).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("migrateOn NEVER");
+        assertThatThrownBy(() -> SchemaMigratorProps.builder().vpc(apac.props().getVpc())
+                .database(apac.props().getDatabase()).databaseSecret(apac.props().getDatabaseSecret())
+                .migrationsDirectory(apac.props().getMigrationsDirectory()).migrateOn(MigrationTrigger.NEVER)
+                .deployId("2026-12-04T15:00:00Z").build())
+                .hasMessageContaining("deployId is not used with migrateOn NEVER");
+    }
+
+    @Test
+    void the_state_machine_takes_the_name_it_is_given_and_refuses_one_step_functions_would_not() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineName", "tenants-migrations"));
+        assertThatThrownBy(() -> MigrationWorkflowProps.builder().targets(workflowTargets())
+                .stateMachineName("tenants migrations").build())
+                .hasMessageContaining("stateMachineName").hasMessageContaining("'tenants migrations'");
     }
 
     @Test

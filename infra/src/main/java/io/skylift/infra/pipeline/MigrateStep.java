@@ -1,6 +1,7 @@
 package io.skylift.infra.pipeline;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.pipelines.IFileSetProducer;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The post-deploy step of a stage: invokes that stage's migrator with {@code migrate}, fails the
@@ -61,6 +63,59 @@ public final class MigrateStep {
                 .role(role)
                 .rolePolicyStatements(MigratorInvocation.invokeOnly(functionArn))
                 .build();
+    }
+
+    /**
+     * The post-deploy step of a stage that migrates through its workflow: starts it, waits (up to
+     * {@link #WORKFLOW_STEP_TIMEOUT}), prints each target, fails when the execution did not succeed, then checks the
+     * schema history as {@link #create} does.
+     *
+     * @param workflow the workflow's ARN as the pipeline's account names it, the policy ARNs of its executions and Map
+     *                 Runs, and the stage's output holding the same ARN
+     */
+    public static CodeBuildStep createWithWorkflow(String id, IRole role, IFileSetProducer source, String functionArn,
+            CfnOutput functionArnOutput, Duration functionTimeout, Workflow workflow) {
+        Objects.requireNonNull(workflow, "workflow must not be null");
+        Map<String, String> environment = new HashMap<>(MigratorInvocation.cliEnvironment(functionTimeout));
+        environment.putAll(WorkflowRun.environment());
+        List<PolicyStatement> permissions = new ArrayList<>(MigratorInvocation.invokeOnly(functionArn));
+        permissions.addAll(WorkflowRun.permissions(workflow.stateMachineArn(), workflow.executions(),
+                workflow.mapRuns()));
+        return CodeBuildStep.Builder.create(id)
+                .input(Objects.requireNonNull(source, "source must not be null"))
+                .envFromCfnOutputs(Map.of(FUNCTION_ARN_VARIABLE, functionArnOutput,
+                        WorkflowRun.WORKFLOW_ARN_VARIABLE, workflow.arnOutput()))
+                .env(environment)
+                .commands(workflowCommands())
+                .role(Objects.requireNonNull(role, "role must not be null"))
+                .rolePolicyStatements(permissions)
+                // CodeBuild's default is one hour; a Fargate migration may take longer.
+                .timeout(WORKFLOW_STEP_TIMEOUT)
+                .build();
+    }
+
+    /**
+     * How long the workflow step may wait for the workflow: 8 hours (CodeBuild allows 36). A run that takes longer is
+     * still running when the step fails; the operator follows it with {@code aws stepfunctions describe-execution}.
+     */
+    public static final Duration WORKFLOW_STEP_TIMEOUT = Duration.hours(8);
+
+    /**
+     * A stage's workflow as the pipeline's account names it.
+     *
+     * @param stateMachineArn its ARN, from its fixed name
+     * @param executions      its executions and the Distributed Maps' child executions
+     * @param mapRuns         its Map Runs
+     * @param arnOutput       the stage's output holding its ARN, read at run time
+     */
+    public record Workflow(String stateMachineArn, List<String> executions, List<String> mapRuns,
+                           CfnOutput arnOutput) {
+        public Workflow {
+            Objects.requireNonNull(stateMachineArn, "stateMachineArn must not be null");
+            executions = List.copyOf(executions);
+            mapRuns = List.copyOf(mapRuns);
+            Objects.requireNonNull(arnOutput, "arnOutput must not be null");
+        }
     }
 
     /**
