@@ -16,5 +16,13 @@ public enum MigrationTrigger {
      * one at cleanup (Delete touches nothing). A rollback deletes the new resource: no Update with old properties ever
      * reaches the function for a migration change.
      */
-    MIGRATIONS_CHANGE
+    MIGRATIONS_CHANGE,
+
+    /**
+     * Never during a deploy: no custom resource. Another caller migrates: the pipeline's post-deploy step or an operator,
+     * typically through a {@link MigrationWorkflow} whose Fargate task has no 15-minute limit (a deploy's custom
+     * resource cannot wait longer than CloudFormation's hour, nor a Lambda function than 15 minutes). The schema
+     * version and migrations applied are then not attributes of the stack.
+     */
+    NEVER
 }

@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.Connections;
@@ -23,7 +26,6 @@ import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
-import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
@@ -42,7 +44,6 @@ import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.DistributedMap;
 import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.IChainable;
-import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -52,10 +53,6 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.tasks.CallAwsService;
-import software.amazon.awscdk.services.stepfunctions.tasks.ContainerOverride;
-import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTarget;
-import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
-import software.amazon.awscdk.services.stepfunctions.tasks.TaskEnvironmentVariable;
 import software.constructs.Construct;
 
 /**
@@ -67,8 +64,12 @@ import software.constructs.Construct;
  *
  * <p>Input (every field optional): {@code {"command": "migrate", "runner": "LAMBDA"|"FARGATE", "canaries": [...],
  * "targets": [...]}}; by default the command is {@code migrate}, the runner Lambda, and the lists the construct's
- * targets. An item is {@code {"name", "function", "secret", "runner"?}}. The output lists every target with its
- * {@code result}: the function's result, or the task's exit code. A failed target counts in {@link #metricFailedTargets}.
+ * targets. An item is {@code {"name", "function", "secret", "runner"?, "environment"?}}; {@code environment} is the
+ * task's environment for that target as ECS lists it ({@code [{"Name", "Value"}]}): the construct's targets carry their
+ * migrator's (its secret, placeholders, schemas and planner secret), so each task runs as that target's function would;
+ * an item without one runs with the variables all targets share and its {@code secret}. The output lists every target
+ * with its {@code result}: the function's result, or the task's exit code. A failed target counts in
+ * {@link #metricFailedTargets}.
  */
 public class MigrationWorkflow extends Construct implements IConnectable {
     /** The metric namespace, shared with the function's metrics. */
@@ -119,7 +120,8 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 .image(MigratorImage.containerImage(image.getMigrationsDirectory(), image.getArchitecture()))
                 // The image's entry point stays (/var/task/bootstrap); the command selects the task mode.
                 .command(List.of("task", "migrate"))
-                .environment(SchemaMigrator.environment(image))
+                // What every target shares; each target's own environment is set as container overrides.
+                .environment(sharedEnvironment(props.getTargets()))
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(taskLogs).streamPrefix("task").build()))
                 // ECS's default: SIGTERM, then SIGKILL after 30 s; the task cancels its statement within a few.
                 .stopTimeout(Duration.seconds(30))
@@ -127,8 +129,14 @@ public class MigrationWorkflow extends Construct implements IConnectable {
         for (MigrationTarget target : props.getTargets()) {
             target.migrator().props().getDatabaseSecret().grantRead(taskDefinition.getTaskRole());
         }
-        image.getPlaceholderSecrets().values()
-                .forEach(secret -> secret.getSecret().grantRead(taskDefinition.getTaskRole()));
+        for (MigrationTarget target : props.getTargets()) {
+            target.migrator().props().getPlaceholderSecrets().values()
+                    .forEach(secret -> secret.getSecret().grantRead(taskDefinition.getTaskRole()));
+            if (target.migrator().getPlannerSecret() != null) {
+                // A migrate by the task keeps the target's planner role, as the function's does: it reads its secret.
+                target.migrator().getPlannerSecret().grantRead(taskDefinition.getTaskRole());
+            }
+        }
 
         Pass defaults = Pass.Builder.create(this, "Defaults")
                 .comment("The construct's targets, command migrate and runner LAMBDA, where the input names none")
@@ -152,6 +160,7 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         stateMachine = StateMachine.Builder.create(this, "StateMachine")
+                .stateMachineName(props.getStateMachineName())
                 .stateMachineType(StateMachineType.STANDARD)
                 .definitionBody(DefinitionBody.fromChainable(Chain.start(defaults).next(input).next(canaries)
                         .next(rest)))
@@ -163,6 +172,7 @@ public class MigrationWorkflow extends Construct implements IConnectable {
         for (MigrationTarget target : props.getTargets()) {
             target.migrator().getFunction().grantInvoke(stateMachine);
         }
+        grantRunTask(cluster);
         suppressNagFindings();
     }
 
@@ -212,10 +222,30 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 if (target.runner() != null) {
                     item.put("runner", target.runner().name());
                 }
+                item.put("environment", containerEnvironment(target.migrator().taskEnvironment()));
                 items.add(item);
             }
         }
         return items;
+    }
+
+    /** The environment as ECS's container override lists it, sorted by name (one synthesis, one template). */
+    private static List<Map<String, String>> containerEnvironment(Map<String, String> environment) {
+        return new TreeMap<>(environment).entrySet().stream()
+                .map(variable -> Map.of("Name", variable.getKey(), "Value", variable.getValue()))
+                .toList();
+    }
+
+    /**
+     * The variables every target sets to the same value: the task definition's own environment, which a target's
+     * overrides add to but cannot remove from (ECS merges them), so nothing of one target reaches another's run.
+     */
+    private static Map<String, String> sharedEnvironment(List<MigrationTarget> targets) {
+        Map<String, String> shared = new TreeMap<>(targets.getFirst().migrator().taskEnvironment());
+        for (MigrationTarget target : targets) {
+            shared.entrySet().retainAll(target.migrator().taskEnvironment().entrySet());
+        }
+        return shared;
     }
 
     private DistributedMap targetMap(String id, String itemsPath, int maxConcurrency, int tolerated,
@@ -267,27 +297,45 @@ public class MigrationWorkflow extends Construct implements IConnectable {
         lambda.addCatch(onFailure, software.amazon.awscdk.services.stepfunctions.CatchProps.builder()
                 .resultPath("$.failure").build());
 
-        EcsRunTask fargate = EcsRunTask.Builder.create(this, prefix + "Fargate")
-                .integrationPattern(IntegrationPattern.RUN_JOB)
-                .cluster(cluster)
-                .taskDefinition(taskDefinition)
-                .launchTarget(EcsFargateLaunchTarget.Builder.create()
-                        .platformVersion(FargatePlatformVersion.LATEST).build())
-                .subnets(image.getVpcSubnets())
-                .securityGroups(List.of(taskSecurityGroup))
-                .assignPublicIp(false)
-                .containerOverrides(List.of(ContainerOverride.builder()
-                        .containerDefinition(container)
-                        .command(JsonPath.listAt("$.taskCommand"))
-                        .environment(List.of(TaskEnvironmentVariable.builder()
-                                .name(SchemaMigrator.DB_SECRET_ARN)
-                                .value(JsonPath.stringAt("$.target.secret"))
-                                .build()))
-                        .build()))
-                .resultSelector(Map.of("exitCode.$", "$.Containers[0].ExitCode",
-                        "stoppedReason.$", "$.StoppedReason", "taskArn.$", "$.TaskArn"))
-                .resultPath("$.result")
+        // ECS's .sync integration written out (CDK's EcsRunTask lists a container override's variables one by one by
+        // name; a target's whole environment, a list, needs Environment.$). Its permissions are granted below.
+        CustomState fargate = CustomState.Builder.create(this, prefix + "Fargate")
+                .stateJson(Map.of(
+                        "Type", "Task",
+                        "Resource", "arn:" + Aws.PARTITION + ":states:::ecs:runTask.sync",
+                        "Parameters", Map.of(
+                                "Cluster", cluster.getClusterArn(),
+                                "TaskDefinition", taskDefinition.getTaskDefinitionArn(),
+                                "LaunchType", "FARGATE",
+                                "PlatformVersion", "LATEST",
+                                "NetworkConfiguration", Map.of("AwsvpcConfiguration", Map.of(
+                                        "Subnets", image.getVpc().selectSubnets(image.getVpcSubnets()).getSubnetIds(),
+                                        "SecurityGroups", List.of(taskSecurityGroup.getSecurityGroupId()),
+                                        "AssignPublicIp", "DISABLED")),
+                                "Overrides", Map.of("ContainerOverrides", List.of(Map.of(
+                                        "Name", CONTAINER_NAME,
+                                        "Command.$", "$.taskCommand",
+                                        "Environment.$", "$.taskEnvironment.variables")))),
+                        "ResultSelector", Map.of("exitCode.$", "$.Containers[0].ExitCode",
+                                "stoppedReason.$", "$.StoppedReason", "taskArn.$", "$.TaskArn"),
+                        "ResultPath", "$.result"))
                 .build();
+        // A target of the construct carries its environment; one the input names may give only its secret.
+        Pass ownEnvironment = Pass.Builder.create(this, prefix + "OwnEnvironment")
+                .parameters(Map.of("variables.$", "$.target.environment"))
+                .resultPath("$.taskEnvironment")
+                .build();
+        Pass secretOnly = Pass.Builder.create(this, prefix + "SecretOnly")
+                .comment("A target without an environment: the task definition's shared one and its database secret")
+                .parameters(Map.of("variables", List.of(Map.of(
+                        "Name", SchemaMigrator.DB_SECRET_ARN, "Value.$", "$.target.secret"))))
+                .resultPath("$.taskEnvironment")
+                .build();
+        ownEnvironment.next(fargate);
+        secretOnly.next(fargate);
+        Choice environment = Choice.Builder.create(this, prefix + "Environment").build()
+                .when(Condition.isPresent("$.target.environment"), ownEnvironment)
+                .otherwise(secretOnly);
         fargate.addCatch(onFailure, software.amazon.awscdk.services.stepfunctions.CatchProps.builder()
                 .resultPath("$.failure").build());
         // ECS's .sync integration succeeds when the task stops, whatever its exit status: the status decides here.
@@ -306,10 +354,36 @@ public class MigrationWorkflow extends Construct implements IConnectable {
 
         return Choice.Builder.create(this, prefix + "Runner").build()
                 .when(Condition.and(Condition.isPresent("$.target.runner"),
-                        Condition.stringEquals("$.target.runner", Runner.FARGATE.name())), fargate)
+                        Condition.stringEquals("$.target.runner", Runner.FARGATE.name())), environment)
                 .when(Condition.and(Condition.isNotPresent("$.target.runner"),
-                        Condition.stringEquals("$.runner", Runner.FARGATE.name())), fargate)
+                        Condition.stringEquals("$.runner", Runner.FARGATE.name())), environment)
                 .otherwise(lambda);
+    }
+
+    /** What ECS's .sync integration needs (as CDK's EcsRunTask grants it): run, watch and stop this task. */
+    private void grantRunTask(Cluster cluster) {
+        Stack stack = Stack.of(this);
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:RunTask"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("ecs").resource("task-definition")
+                        .resourceName(taskDefinition.getFamily() + ":*").build())))
+                .build());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:StopTask", "ecs:DescribeTasks"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("ecs").resource("task")
+                        .resourceName(cluster.getClusterName() + "/*").build())))
+                .build());
+        List<String> roles = new ArrayList<>(List.of(taskDefinition.getTaskRole().getRoleArn()));
+        roles.add(taskDefinition.obtainExecutionRole().getRoleArn());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iam:PassRole"))
+                .resources(roles)
+                .build());
+        stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("events:PutTargets", "events:PutRule", "events:DescribeRule"))
+                .resources(List.of(stack.formatArn(ArnComponents.builder().service("events").resource("rule")
+                        .resourceName("StepFunctionsGetEventsForECSTaskRule").build())))
+                .build());
     }
 
     private void suppressNagFindings() {

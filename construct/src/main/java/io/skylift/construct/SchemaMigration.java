@@ -89,6 +89,10 @@ public class SchemaMigration extends Construct {
         if (value == null) {
             return null;
         }
+        if (migrateOn == MigrationTrigger.NEVER) {
+            throw new IllegalArgumentException("deployId is not used with migrateOn NEVER (there is no custom resource):"
+                    + " leave deployId unset or use EVERY_DEPLOY");
+        }
         if (migrateOn == MigrationTrigger.MIGRATIONS_CHANGE) {
             throw new IllegalArgumentException("deployId is not used with migrateOn MIGRATIONS_CHANGE (the custom"
                     + " resource then carries no DeployId): leave deployId unset or use EVERY_DEPLOY");

@@ -61,6 +61,8 @@ public class SchemaMigrator extends Construct implements IConnectable {
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     /** Prefix of Flyway's own environment variables for plain placeholders. */
     public static final String FLYWAY_PLACEHOLDER_PREFIX = "FLYWAY_PLACEHOLDERS_";
+    /** Flyway's environment variable for the schemas it manages. */
+    public static final String FLYWAY_SCHEMAS = "FLYWAY_SCHEMAS";
     /** The environment variable fixing the commands a function accepts (the function's {@code SKYLIFT_COMMANDS}). */
     public static final String SKYLIFT_COMMANDS = "SKYLIFT_COMMANDS";
     /** The environment variable holding the custom resource's {@code DeployId} (the function's rollback rule). */
@@ -140,26 +142,31 @@ public class SchemaMigrator extends Construct implements IConnectable {
                 .alarmTopic(props.getAlarmTopic())
                 .build());
 
-        List<IDependable> dependsOn = new ArrayList<>(props.getDependsOn());
-        // The function with its role, policy, invoke configuration and log group, its security group(s), and every
-        // ingress rule allowTo made (also later ones: allowTo adds them as it goes).
-        dependsOn.add(function);
-        dependsOn.add(logGroup);
-        securityGroups.forEach(dependsOn::add);
-        SchemaMigrationProps.Builder migrationProps = SchemaMigrationProps.builder()
-                .function(function)
-                .functionTimeout(props.getTimeout())
-                .dependsOn(dependsOn)
-                .migrateOn(props.getMigrateOn());
-        if (deployId != null) {
-            migrationProps.deployId(deployId);
+        if (props.getMigrateOn() == MigrationTrigger.NEVER) {
+            // No custom resource: the pipeline's step or an operator migrates (for example through a workflow).
+            migration = null;
+        } else {
+            List<IDependable> dependsOn = new ArrayList<>(props.getDependsOn());
+            // The function with its role, policy, invoke configuration and log group, its security group(s), and every
+            // ingress rule allowTo made (also later ones: allowTo adds them as it goes).
+            dependsOn.add(function);
+            dependsOn.add(logGroup);
+            securityGroups.forEach(dependsOn::add);
+            SchemaMigrationProps.Builder migrationProps = SchemaMigrationProps.builder()
+                    .function(function)
+                    .functionTimeout(props.getTimeout())
+                    .dependsOn(dependsOn)
+                    .migrateOn(props.getMigrateOn());
+            if (deployId != null) {
+                migrationProps.deployId(deployId);
+            }
+            // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
+            String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
+                    ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory())
+                    : "SchemaMigration";
+            migration = new SchemaMigration(this, migrationId, migrationProps.build());
+            ingressRules.forEach(migration.getResource().getNode()::addDependency);
         }
-        // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
-        String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
-                ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory())
-                : "SchemaMigration";
-        migration = new SchemaMigration(this, migrationId, migrationProps.build());
-        ingressRules.forEach(migration.getResource().getNode()::addDependency);
     }
 
     private LogGroup logGroup(String id, String functionName, SchemaMigratorProps props) {
@@ -245,12 +252,12 @@ public class SchemaMigrator extends Construct implements IConnectable {
     }
 
     /**
-     * The migrator's environment for a {@link MigrationWorkflow}'s task, which overrides DB_SECRET_ARN per target:
-     * no SKYLIFT_DEPLOY_ID (it only tells a CloudFormation rollback, and the task answers no custom resource) and no
-     * PLANNER_SECRET_ARN (a planner secret belongs to one database; the task serves several).
+     * This migrator's environment for a {@link MigrationWorkflow}'s task, set per target as container overrides: all
+     * the function's but SKYLIFT_DEPLOY_ID (it only tells a CloudFormation rollback, and the task answers no custom
+     * resource). PLANNER_SECRET_ARN stays: a migrate by the task keeps the planner's role as the function's does.
      */
-    static Map<String, String> environment(SchemaMigratorProps props) {
-        return migratorEnvironment(props, null, null);
+    Map<String, String> taskEnvironment() {
+        return migratorEnvironment(props, null, plannerSecret);
     }
 
     private static Map<String, String> migratorEnvironment(SchemaMigratorProps props, String deployId,
@@ -258,6 +265,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
         plainPlaceholders(props, environment);
+        schemas(props, environment);
         props.getPlaceholderSecrets().forEach((name, secret) ->
                 environment.put(PLACEHOLDER_SECRET_PREFIX + name.toUpperCase(Locale.ROOT), secret.environmentValue()));
         if (deployId != null) {
@@ -288,7 +296,14 @@ public class SchemaMigrator extends Construct implements IConnectable {
         environment.put(DB_SECRET_ARN, plannerSecret.getSecretArn());
         environment.put(SKYLIFT_COMMANDS, PLANNER_COMMANDS);
         plainPlaceholders(props, environment);
+        schemas(props, environment);
         return environment;
+    }
+
+    private static void schemas(SchemaMigratorProps props, Map<String, String> environment) {
+        if (!props.getSchemas().isEmpty()) {
+            environment.put(FLYWAY_SCHEMAS, String.join(",", props.getSchemas()));
+        }
     }
 
     private static void plainPlaceholders(SchemaMigratorProps props, Map<String, String> environment) {
@@ -378,7 +393,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         return planner;
     }
 
-    /** The custom resource. */
+    /** The custom resource, or null with {@code migrateOn} {@link MigrationTrigger#NEVER}. */
     public SchemaMigration getMigration() {
         return migration;
     }
@@ -388,13 +403,29 @@ public class SchemaMigrator extends Construct implements IConnectable {
         return monitoring;
     }
 
-    /** The schema version after the deploy's migration (a token: {@code Fn::GetAtt SchemaVersion}). */
+    /**
+     * The schema version after the deploy's migration (a token: {@code Fn::GetAtt SchemaVersion}).
+     *
+     * @throws IllegalStateException with {@code migrateOn} {@link MigrationTrigger#NEVER}: no deploy migrates
+     */
     public String getSchemaVersion() {
-        return migration.getSchemaVersion();
+        return requireMigration().getSchemaVersion();
     }
 
-    /** How many migrations the deploy applied (a token: {@code Fn::GetAtt MigrationsApplied}). */
+    /**
+     * How many migrations the deploy applied (a token: {@code Fn::GetAtt MigrationsApplied}).
+     *
+     * @throws IllegalStateException with {@code migrateOn} {@link MigrationTrigger#NEVER}: no deploy migrates
+     */
     public String getMigrationsApplied() {
-        return migration.getMigrationsApplied();
+        return requireMigration().getMigrationsApplied();
+    }
+
+    private SchemaMigration requireMigration() {
+        if (migration == null) {
+            throw new IllegalStateException("This SchemaMigrator has migrateOn NEVER: no custom resource migrates during"
+                    + " a deploy, so there is no schema version or migrations applied to read from the stack");
+        }
+        return migration;
     }
 }

@@ -68,7 +68,7 @@ class MigrationWorkflowTest {
                             .securityGroups(List.of(SecurityGroup.fromSecurityGroupId(stack, tenant + "DbSg",
                                     databaseSecurityGroup(tenant))))
                             .build());
-            SchemaMigrator migrator = new SchemaMigrator(stack, tenant + "Migrator", SchemaMigratorProps.builder()
+            SchemaMigratorProps.Builder props = SchemaMigratorProps.builder()
                     .vpc(vpc)
                     .vpcSubnets(SubnetSelection.builder().subnets(vpc.getIsolatedSubnets()).build())
                     .database(cluster)
@@ -76,7 +76,20 @@ class MigrationWorkflowTest {
                             "arn:aws:secretsmanager:eu-west-1:111111111111:secret:" + tenant + "-db-AbCdEf"))
                     .migrationsDirectory(SchemaMigratorTest.MIGRATIONS.toString())
                     .deployId("2026-12-04T15:00:00Z")
-                    .build());
+                    // Shared by all, and one of each tenant's own.
+                    .placeholders(Map.of("product", "skylift", "region", tenant));
+            if (tenant.equals("us")) {
+                props.planner(true).databaseName("app").schemas(List.of("billing", "audit"))
+                        .placeholderSecrets(Map.of("app_password", PlaceholderSecret.fromSecret(
+                                Secret.fromSecretCompleteArn(stack, "usAppSecret",
+                                        "arn:aws:secretsmanager:eu-west-1:111111111111:secret:us-app-AbCdEf"),
+                                "password")));
+            }
+            if (tenant.equals("apac")) {
+                // Its migrations take longer than a Lambda function may run: only the workflow's task migrates it.
+                props.migrateOn(MigrationTrigger.NEVER).deployId(null);
+            }
+            SchemaMigrator migrator = new SchemaMigrator(stack, tenant + "Migrator", props.build());
             MigrationTarget target = MigrationTarget.of(tenant, migrator);
             targets.add(switch (tenant) {
                 case "eu" -> target.asCanary();
@@ -88,6 +101,7 @@ class MigrationWorkflowTest {
                 .targets(targets)
                 .maxConcurrency(25)
                 .toleratedFailurePercentage(10)
+                .stateMachineName("tenants-migrations")
                 .build());
         template = Template.fromStack(stack);
         app.synth();
@@ -163,7 +177,7 @@ class MigrationWorkflowTest {
         JsonNode runner = processor.at("/States/TargetRunner");
         assertThat(processor.get("StartAt").asText()).isEqualTo("TargetRunner");
         assertThat(runner.get("Type").asText()).isEqualTo("Choice");
-        assertThat(runner.get("Choices").findValuesAsText("Next")).containsOnly("TargetFargate");
+        assertThat(runner.get("Choices").findValuesAsText("Next")).containsOnly("TargetEnvironment");
         assertThat(runner.get("Default").asText()).isEqualTo("TargetLambda");
 
         JsonNode lambda = processor.at("/States/TargetLambda");
@@ -187,8 +201,7 @@ class MigrationWorkflowTest {
         JsonNode override = fargate.at("/Parameters/Overrides/ContainerOverrides/0");
         assertThat(override.get("Name").asText()).isEqualTo(MigrationWorkflow.CONTAINER_NAME);
         assertThat(override.get("Command.$").asText()).isEqualTo("$.taskCommand");
-        assertThat(override.at("/Environment/0/Name").asText()).isEqualTo("DB_SECRET_ARN");
-        assertThat(override.at("/Environment/0/Value.$").asText()).isEqualTo("$.target.secret");
+        assertThat(override.get("Environment.$").asText()).isEqualTo("$.taskEnvironment.variables");
         assertThat(state("Targets").at("/ItemSelector/taskCommand.$").asText())
                 .isEqualTo("States.Array('task', $.command)");
 
@@ -207,6 +220,65 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void each_task_runs_with_its_own_targets_environment_or_with_the_secret_an_input_item_names() {
+        JsonNode processor = state("Targets").get("ItemProcessor");
+        JsonNode environment = processor.at("/States/TargetEnvironment");
+        assertThat(environment.at("/Choices/0/Variable").asText()).isEqualTo("$.target.environment");
+        assertThat(environment.at("/Choices/0/IsPresent").asBoolean()).isTrue();
+        JsonNode own = processor.at("/States/" + environment.at("/Choices/0/Next").asText());
+        assertThat(own.at("/Parameters/variables.$").asText()).isEqualTo("$.target.environment");
+        assertThat(own.get("ResultPath").asText()).isEqualTo("$.taskEnvironment");
+        assertThat(own.get("Next").asText()).isEqualTo("TargetFargate");
+        JsonNode secretOnly = processor.at("/States/" + environment.get("Default").asText());
+        assertThat(secretOnly.at("/Parameters/variables/0/Name").asText()).isEqualTo("DB_SECRET_ARN");
+        assertThat(secretOnly.at("/Parameters/variables/0/Value.$").asText()).isEqualTo("$.target.secret");
+        assertThat(secretOnly.get("ResultPath").asText()).isEqualTo("$.taskEnvironment");
+        assertThat(secretOnly.get("Next").asText()).isEqualTo("TargetFargate");
+    }
+
+    @Test
+    void each_construct_target_carries_its_migrators_placeholders_schemas_and_planner_secret() {
+        JsonNode defaults = state("Defaults").get("Result");
+        Map<String, String> eu = variables(defaults.at("/canaries/0/environment"));
+        Map<String, String> us = variables(defaults.at("/targets/0/environment"));
+        Map<String, String> apac = variables(defaults.at("/targets/1/environment"));
+        assertThat(eu).containsEntry("FLYWAY_PLACEHOLDERS_REGION", "eu")
+                .containsEntry("FLYWAY_PLACEHOLDERS_PRODUCT", "skylift")
+                .containsEntry("DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:eu-db-AbCdEf")
+                .doesNotContainKeys("FLYWAY_SCHEMAS", "PLACEHOLDER_SECRET_APP_PASSWORD", "PLANNER_SECRET_ARN");
+        assertThat(apac).containsEntry("FLYWAY_PLACEHOLDERS_REGION", "apac");
+        assertThat(us).containsEntry("FLYWAY_PLACEHOLDERS_REGION", "us")
+                .containsEntry("FLYWAY_SCHEMAS", "billing,audit")
+                .containsEntry("PLACEHOLDER_SECRET_APP_PASSWORD",
+                        "arn:aws:secretsmanager:eu-west-1:111111111111:secret:us-app-AbCdEf#password")
+                .as("a migrate by the task keeps the planner's role as the function's does")
+                .containsEntry("PLANNER_SECRET_ARN", "TOKEN")
+                .doesNotContainKey(SchemaMigrator.SKYLIFT_DEPLOY_ID);
+        assertThat(List.copyOf(us.keySet())).as("sorted: one synthesis, one template").isSorted();
+    }
+
+    @Test
+    void the_task_definition_holds_only_what_every_target_shares() {
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                        "Environment", List.of(Map.of("Name", "FLYWAY_PLACEHOLDERS_PRODUCT", "Value", "skylift")))))));
+    }
+
+    @Test
+    void the_task_role_reads_the_placeholder_and_planner_secrets_of_its_targets() {
+        String taskPolicy = template.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of("Roles",
+                List.of(Map.of("Ref", Match.stringLikeRegexp("WorkflowTaskTaskRole.*")))))).toString();
+        assertThat(taskPolicy).contains("secret:us-app-AbCdEf", "usMigratorPlannerSecret");
+    }
+
+    private static Map<String, String> variables(JsonNode list) {
+        assertThat(list.isArray()).as("environment %s", list).isTrue();
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        list.forEach(variable -> variables.put(variable.get("Name").asText(), variable.get("Value").asText()));
+        return variables;
+    }
+
+    @Test
     void the_task_definition_runs_the_image_in_task_mode_with_the_functions_settings() {
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
                 "RequiresCompatibilities", List.of("FARGATE"),
@@ -218,8 +290,6 @@ class MigrationWorkflowTest {
                         "Name", "migrator",
                         "Command", List.of("task", "migrate"),
                         "StopTimeout", 30,
-                        "Environment", Match.arrayWith(List.of(Map.of("Name", "DB_SECRET_ARN",
-                                "Value", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:eu-db-AbCdEf"))),
                         "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs")))))));
         assertThat(template.findResources("AWS::ECS::TaskDefinition").values().iterator().next().toString())
                 .as("the entry point stays the image's bootstrap").doesNotContain("EntryPoint");
@@ -230,7 +300,8 @@ class MigrationWorkflowTest {
         String task = template.findResources("AWS::ECS::TaskDefinition").values().iterator().next().toString();
         assertThat(template.findResources("AWS::Lambda::Function").values().toString())
                 .as("the migrators carry it").contains(SchemaMigrator.SKYLIFT_DEPLOY_ID);
-        assertThat(task).doesNotContain(SchemaMigrator.SKYLIFT_DEPLOY_ID, SchemaMigrator.PLANNER_SECRET_ARN);
+        assertThat(task).doesNotContain(SchemaMigrator.SKYLIFT_DEPLOY_ID);
+        assertThat(state("Defaults").toString()).doesNotContain(SchemaMigrator.SKYLIFT_DEPLOY_ID);
     }
 
     @Test
@@ -266,6 +337,29 @@ class MigrationWorkflowTest {
         assertThat(workflow.metricFailedTargets().getMetricName()).isEqualTo("FailedTargets");
         assertThat(workflow.metricFailedTargets().getDimensions()).containsEntry("Workflow", "Tenants/Workflow");
         assertThat(definition.toString()).contains("\"Value\":\"Tenants/Workflow\"");
+    }
+
+    @Test
+    void a_migrator_that_never_migrates_on_deploy_has_no_custom_resource() {
+        SchemaMigrator apac = (SchemaMigrator) stack.getNode().findChild("apacMigrator");
+        template.resourceCountIs(SchemaMigration.RESOURCE_TYPE, 2);
+        assertThat(apac.getMigration()).isNull();
+        assertThatThrownBy(apac::getSchemaVersion).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("migrateOn NEVER");
+        assertThatThrownBy(() -> SchemaMigratorProps.builder().vpc(apac.props().getVpc())
+                .database(apac.props().getDatabase()).databaseSecret(apac.props().getDatabaseSecret())
+                .migrationsDirectory(apac.props().getMigrationsDirectory()).migrateOn(MigrationTrigger.NEVER)
+                .deployId("2026-12-04T15:00:00Z").build())
+                .hasMessageContaining("deployId is not used with migrateOn NEVER");
+    }
+
+    @Test
+    void the_state_machine_takes_the_name_it_is_given_and_refuses_one_step_functions_would_not() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineName", "tenants-migrations"));
+        assertThatThrownBy(() -> MigrationWorkflowProps.builder().targets(workflowTargets())
+                .stateMachineName("tenants migrations").build())
+                .hasMessageContaining("stateMachineName").hasMessageContaining("'tenants migrations'");
     }
 
     @Test

@@ -5,7 +5,9 @@ import io.skylift.infra.config.StageSettings;
 import io.skylift.infra.database.Database;
 import io.skylift.infra.monitoring.AlarmTopic;
 import io.skylift.infra.network.Network;
+import io.skylift.construct.Runner;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
@@ -44,6 +46,8 @@ public final class DataStack extends Stack {
                 .cidr(settings.network().cidr())
                 .natGateways(settings.network().natGateways())
                 .logRetention(settings.migrator().logRetention())
+                // The workflow's Fargate task pulls its image and writes its logs through endpoints (no NAT).
+                .taskEndpoints(stage.workflow().equals(Optional.of(Runner.FARGATE)))
                 .build());
 
         database = new Database(this, "Database", Database.Props.builder()

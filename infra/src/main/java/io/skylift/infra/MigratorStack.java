@@ -3,13 +3,19 @@ package io.skylift.infra;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import io.skylift.infra.database.Database;
+import io.skylift.construct.MigrationTarget;
+import io.skylift.construct.MigrationTrigger;
+import io.skylift.construct.MigrationWorkflow;
+import io.skylift.construct.MigrationWorkflowProps;
 import io.skylift.construct.MigratorMonitoring;
+import io.skylift.construct.Runner;
 import io.skylift.construct.PlaceholderSecret;
 import io.skylift.construct.SchemaMigrator;
 import io.skylift.construct.SchemaMigratorProps;
 import io.skylift.infra.monitoring.AlarmTopic;
 import io.skylift.infra.monitoring.DriftWatch;
 import io.skylift.infra.network.Network;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +23,13 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import io.skylift.infra.pipeline.MigrateStep;
 import io.skylift.infra.pipeline.PlanStep;
@@ -47,11 +60,15 @@ public final class MigratorStack extends Stack {
     public static final String OUTPUT_MIGRATIONS_APPLIED = "MigrationsApplied";
     /** Output: the migrator's ARN, which the pipeline's post-deploy step invokes. */
     public static final String OUTPUT_MIGRATOR_ARN = "MigratorFunctionArn";
+    /** Output: the migration workflow's (state machine's) ARN, which the post-deploy step starts when the stage has one. */
+    public static final String OUTPUT_WORKFLOW_ARN = "MigrationWorkflowArn";
     /** Output: the planner's ARN, which the plan step before a promoted stage's approval invokes. */
     public static final String OUTPUT_PLANNER_ARN = "PlannerFunctionArn";
 
     private final SchemaMigrator migrator;
     private final CfnOutput migratorArnOutput;
+    private final MigrationWorkflow workflow;
+    private final CfnOutput workflowArnOutput;
 
     public MigratorStack(Construct scope, String id, StageStackProps props, DataStack data) {
         super(scope, id, props.stackProps(nameOf(props.settings(), props.stage()),
@@ -90,7 +107,9 @@ public final class MigratorStack extends Stack {
                 .logRetention(settings.migrator().logRetention())
                 .alarmTopic(alarmTopic.getTopic())
                 .dashboardName(functionName)
-                .deployId(settings.deployId().toString())
+                // A stage whose workflow runs Fargate tasks migrates after the deploy (the post-deploy step), not in it.
+                .migrateOn(stage.migratesOnDeploy() ? MigrationTrigger.EVERY_DEPLOY : MigrationTrigger.NEVER)
+                .deployId(stage.migratesOnDeploy() ? settings.deployId().toString() : null)
                 // Everything the migration needs from the data stack (CDK makes it the stack dependency above); the
                 // construct adds its function, permissions, log group and ingress rules.
                 .dependsOn(List.<IDependable>of(database.getCluster(), database.getWriter(), database.getAppSecret(),
@@ -115,14 +134,21 @@ public final class MigratorStack extends Stack {
                         .build());
             }
         }
+        workflow = stage.workflow()
+                .map(runner -> workflow(settings, stage, network, runner, alarmTopic)).orElse(null);
         MigratorMonitoring monitoring = migrator.getMonitoring();
         // The daily check runs on the planner: drift only reads, and the planner can do nothing else.
         DriftWatch drift = new DriftWatch(this, "DriftWatch", migrator.getPlanner(), alarmTopic.getTopic());
 
-        output(OUTPUT_SCHEMA_VERSION, migrator.getSchemaVersion(),
-                "Schema version after this deploy's migration ('none' for an empty database)");
-        output(OUTPUT_MIGRATIONS_APPLIED, migrator.getMigrationsApplied(),
-                "Migrations this deploy applied (0 when the schema was already current)");
+        if (migrator.getMigration() != null) {
+            output(OUTPUT_SCHEMA_VERSION, migrator.getSchemaVersion(),
+                    "Schema version after this deploy's migration ('none' for an empty database)");
+            output(OUTPUT_MIGRATIONS_APPLIED, migrator.getMigrationsApplied(),
+                    "Migrations this deploy applied (0 when the schema was already current)");
+        }
+        workflowArnOutput = workflow == null ? null : output(OUTPUT_WORKFLOW_ARN, workflow.getStateMachineArn(),
+                "The migration workflow: aws stepfunctions start-execution --state-machine-arn <this> --input"
+                        + " '{\"command\":\"migrate\"}' (docs/fargate-and-many-databases.md)");
         migratorArnOutput = output(OUTPUT_MIGRATOR_ARN, migrator.getFunction().getFunctionArn(),
                 "The migrator: aws lambda invoke --function-name <this> --payload '{\"command\":\"info\"}' ...");
         output("MigratorFunctionName", migrator.getFunction().getFunctionName(), "The migrator's function name");
@@ -137,6 +163,64 @@ public final class MigratorStack extends Stack {
                 "Alarm on schema drift, checked daily: the database changed outside its migrations");
         output("PlannerErrorAlarmName", drift.getPlannerErrorAlarm().getAlarmName(),
                 "Alarm on the planner's errors: a daily drift check (or a plan) that could not answer");
+    }
+
+    /**
+     * The stage's migration workflow over its one database, by the stage's runner (Lambda, or the same image as an ECS
+     * Fargate task); its task is admitted to the Secrets Manager endpoint and, for Fargate, to the endpoints it pulls
+     * its image and writes its logs through. A failed target notifies the alarm topic.
+     */
+    private MigrationWorkflow workflow(SkyliftSettings settings, StageSettings stage, Network network, Runner runner,
+            AlarmTopic alarmTopic) {
+        MigrationWorkflow created = new MigrationWorkflow(this, "Workflow", MigrationWorkflowProps.builder()
+                .targets(List.of(MigrationTarget.of(stage.name(), migrator).runBy(runner)))
+                .stateMachineName(workflowName(settings, stage))
+                .logRetention(settings.migrator().logRetention())
+                .build());
+        List<InterfaceVpcEndpoint> endpoints = new ArrayList<>(List.of(network.getSecretsManagerEndpoint()));
+        endpoints.addAll(network.getTaskEndpoints());
+        int n = 0;
+        for (InterfaceVpcEndpoint endpoint : endpoints) {
+            for (ISecurityGroup group : endpoint.getConnections().getSecurityGroups()) {
+                // Here, with the task's security group, as the migrator's rules are: see the class comment.
+                CfnSecurityGroupIngress.Builder.create(this, "WorkflowEndpointIngress" + ++n)
+                        .groupId(group.getSecurityGroupId())
+                        .sourceSecurityGroupId(created.getConnections().getSecurityGroups().getFirst()
+                                .getSecurityGroupId())
+                        .ipProtocol("tcp")
+                        .fromPort(443)
+                        .toPort(443)
+                        .description("HTTPS from the Skylift migration task")
+                        .build();
+            }
+        }
+        Alarm.Builder.create(this, "WorkflowFailedTargetsAlarm")
+                .alarmName(workflowName(settings, stage) + "-failed-targets")
+                .alarmDescription("A target of the " + stage.name() + " migration workflow failed: the execution's"
+                        + " history names it and its cause")
+                .metric(created.metricFailedTargets())
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build()
+                .addAlarmAction(new SnsAction(alarmTopic.getTopic()));
+        return created;
+    }
+
+    /** The physical name of a stage's migration workflow: {@code <namePrefix>-<stage>-migrations}. */
+    public static String workflowName(SkyliftSettings settings, StageSettings stage) {
+        return settings.namePrefix() + "-" + stage.name() + "-migrations";
+    }
+
+    /** The migration workflow, or null when the stage has none ({@code <stage>Workflow} none). */
+    public MigrationWorkflow getWorkflow() {
+        return workflow;
+    }
+
+    /** The output holding the workflow's ARN, or null when the stage has none. */
+    public CfnOutput getWorkflowArnOutput() {
+        return workflowArnOutput;
     }
 
     /** The migrator: function, custom resource, alarms and dashboard. */

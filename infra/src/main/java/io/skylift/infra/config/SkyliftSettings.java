@@ -56,6 +56,13 @@ public record SkyliftSettings(
                 throw new IllegalArgumentException("Context key '" + stage.name() + "Account' is set, so '"
                         + "pipelineAccount' must be set too (the account the pipeline runs in)");
             }
+            if (stage.workflow().isPresent() && stage.account().isPresent()
+                    && !stage.account().equals(pipeline.account())) {
+                throw new IllegalArgumentException("Context key '" + stage.name() + "Workflow' is set for a stage in"
+                        + " another account than the pipeline's ('" + stage.name() + "Account'): the post-deploy step"
+                        + " starts the workflow with its own role, which this app grants in the pipeline's account only;"
+                        + " set it to none, or deploy the stage in the pipeline's account");
+            }
             if (stage.region().isPresent() && pipeline.region().isEmpty()) {
                 throw new IllegalArgumentException("Context key '" + stage.name() + "Region' is set, so '"
                         + "pipelineRegion' must be set too (the region the pipeline runs in)");

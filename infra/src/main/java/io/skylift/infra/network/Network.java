@@ -9,6 +9,8 @@ import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -28,6 +30,11 @@ import software.constructs.Construct;
  *   <li>A Secrets Manager interface endpoint: the migrator reads the database secrets. It admits nobody
  *       until a caller is allowed to it through its {@code connections} (the migrator does so from its own
  *       stack).</li>
+ *   <li>With {@code taskEndpoints} (a stage whose migration workflow runs the image as an ECS Fargate task): ECR's API
+ *       and Docker endpoints (the task pulls its image; the layers come through the S3 gateway) and CloudWatch Logs'
+ *       (the task's awslogs driver), each admitting nobody until a caller is allowed through its
+ *       {@code connections}. A Lambda function needs none of them: Lambda pulls its image and ships its logs outside
+ *       the VPC.</li>
  *   <li>A flow log of rejected traffic, the first place to look when a connection times out.</li>
  * </ul>
  */
@@ -36,6 +43,7 @@ public final class Network extends Construct {
     private final Vpc vpc;
     private final InterfaceVpcEndpoint secretsManagerEndpoint;
     private final SubnetSelection workloadSubnets;
+    private final List<InterfaceVpcEndpoint> taskEndpoints = new ArrayList<>();
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
@@ -74,6 +82,30 @@ public final class Network extends Construct {
 
         // The construct's opt-in helper, so both endpoints are made one way (the same children of the VPC as ever).
         secretsManagerEndpoint = MigratorEndpoints.addTo(vpc, workloadSubnets).getSecretsManagerEndpoint();
+        if (props.taskEndpoints()) {
+            taskEndpoints.add(interfaceEndpoint("EcrApi", InterfaceVpcEndpointAwsService.ECR));
+            taskEndpoints.add(interfaceEndpoint("EcrDocker", InterfaceVpcEndpointAwsService.ECR_DOCKER));
+            taskEndpoints.add(interfaceEndpoint("Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS));
+        }
+    }
+
+    private InterfaceVpcEndpoint interfaceEndpoint(String id, InterfaceVpcEndpointAwsService service) {
+        return vpc.addInterfaceEndpoint(id, InterfaceVpcEndpointOptions.builder()
+                .service(service)
+                .subnets(workloadSubnets)
+                // This VPC is the app's own: no other endpoint for these services can be in it.
+                .privateDnsEnabled(true)
+                // Not open to the whole VPC: only the workflow's task, allowed from the migrator's stack.
+                .open(false)
+                .build());
+    }
+
+    /**
+     * The interface endpoints a Fargate task needs beside Secrets Manager's: ECR API, ECR Docker and CloudWatch Logs;
+     * empty without {@code taskEndpoints}.
+     */
+    public List<InterfaceVpcEndpoint> getTaskEndpoints() {
+        return List.copyOf(taskEndpoints);
     }
 
     /** The VPC. */
@@ -98,8 +130,9 @@ public final class Network extends Construct {
      * @param maxAzs       availability zones, at least 2 (Aurora needs subnets in two); default 2
      * @param natGateways  NAT gateways; default 0, which leaves the subnets isolated
      * @param logRetention retention of the flow log; default one month
+     * @param taskEndpoints whether to add the endpoints an ECS Fargate task needs without a NAT; default false
      */
-    public record Props(String cidr, int maxAzs, int natGateways, RetentionDays logRetention) {
+    public record Props(String cidr, int maxAzs, int natGateways, RetentionDays logRetention, boolean taskEndpoints) {
 
         public static final String DEFAULT_CIDR = "10.0.0.0/16";
 
@@ -125,6 +158,7 @@ public final class Network extends Construct {
             private int maxAzs = 2;
             private int natGateways = 0;
             private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+            private boolean taskEndpoints = false;
 
             public Builder cidr(String value) {
                 cidr = value;
@@ -146,8 +180,13 @@ public final class Network extends Construct {
                 return this;
             }
 
+            public Builder taskEndpoints(boolean value) {
+                taskEndpoints = value;
+                return this;
+            }
+
             public Props build() {
-                return new Props(cidr, maxAzs, natGateways, logRetention);
+                return new Props(cidr, maxAzs, natGateways, logRetention, taskEndpoints);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.skylift.infra.pipeline;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import software.amazon.awscdk.pipelines.IFileSetProducer;
 import io.skylift.infra.config.SkyliftSettings;
 import io.skylift.infra.config.StageSettings;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The post-deploy step of a stage: invokes that stage's migrator with {@code migrate}, fails the
@@ -63,12 +66,65 @@ public final class MigrateStep {
     }
 
     /**
+     * The post-deploy step of a stage that migrates through its workflow: starts it, waits (up to
+     * {@link #WORKFLOW_STEP_TIMEOUT}), prints each target, fails when the execution did not succeed, then checks the
+     * schema history as {@link #create} does.
+     *
+     * @param workflow the workflow's ARN as the pipeline's account names it, the policy ARNs of its executions and Map
+     *                 Runs, and the stage's output holding the same ARN
+     */
+    public static CodeBuildStep createWithWorkflow(String id, IRole role, IFileSetProducer source, String functionArn,
+            CfnOutput functionArnOutput, Duration functionTimeout, Workflow workflow) {
+        Objects.requireNonNull(workflow, "workflow must not be null");
+        Map<String, String> environment = new HashMap<>(MigratorInvocation.cliEnvironment(functionTimeout));
+        environment.putAll(WorkflowRun.environment());
+        List<PolicyStatement> permissions = new ArrayList<>(MigratorInvocation.invokeOnly(functionArn));
+        permissions.addAll(WorkflowRun.permissions(workflow.stateMachineArn(), workflow.executions(),
+                workflow.mapRuns()));
+        return CodeBuildStep.Builder.create(id)
+                .input(Objects.requireNonNull(source, "source must not be null"))
+                .envFromCfnOutputs(Map.of(FUNCTION_ARN_VARIABLE, functionArnOutput,
+                        WorkflowRun.WORKFLOW_ARN_VARIABLE, workflow.arnOutput()))
+                .env(environment)
+                .commands(workflowCommands())
+                .role(Objects.requireNonNull(role, "role must not be null"))
+                .rolePolicyStatements(permissions)
+                // CodeBuild's default is one hour; a Fargate migration may take longer.
+                .timeout(WORKFLOW_STEP_TIMEOUT)
+                .build();
+    }
+
+    /**
+     * How long the workflow step may wait for the workflow: 8 hours (CodeBuild allows 36). A run that takes longer is
+     * still running when the step fails; the operator follows it with {@code aws stepfunctions describe-execution}.
+     */
+    public static final Duration WORKFLOW_STEP_TIMEOUT = Duration.hours(8);
+
+    /**
+     * A stage's workflow as the pipeline's account names it.
+     *
+     * @param stateMachineArn its ARN, from its fixed name
+     * @param executions      its executions and the Distributed Maps' child executions
+     * @param mapRuns         its Map Runs
+     * @param arnOutput       the stage's output holding its ARN, read at run time
+     */
+    public record Workflow(String stateMachineArn, List<String> executions, List<String> mapRuns,
+                           CfnOutput arnOutput) {
+        public Workflow {
+            Objects.requireNonNull(stateMachineArn, "stateMachineArn must not be null");
+            executions = List.copyOf(executions);
+            mapRuns = List.copyOf(mapRuns);
+            Objects.requireNonNull(arnOutput, "arnOutput must not be null");
+        }
+    }
+
+    /**
      * The shell commands (POSIX sh, as CodeBuild runs them; {@code aws} and {@code jq} as on CodeBuild's
      * standard image). Each command that exits non-zero fails the step.
      */
     public static List<String> commands() {
-        return List.of(
-                "REGION=\"$(echo \"$" + FUNCTION_ARN_VARIABLE + "\" | cut -d: -f4)\"",
+        List<String> commands = new ArrayList<>(List.of(
+                REGION,
                 "echo \"Migrating with $" + FUNCTION_ARN_VARIABLE + "\"",
                 invoke("migrate"),
                 "cat migrate-status.json; cat migrate.json; echo",
@@ -76,7 +132,29 @@ public final class MigrateStep {
                         + " echo 'The migration failed (FunctionError): the reason is above, the details in the"
                         + " function log group' >&2; exit 1; fi",
                 "if ! jq -e '.success == true' migrate.json > /dev/null; then"
-                        + " echo 'The migrator did not report success' >&2; exit 1; fi",
+                        + " echo 'The migrator did not report success' >&2; exit 1; fi"));
+        commands.addAll(historyCheck());
+        return List.copyOf(commands);
+    }
+
+    /**
+     * The commands when the stage migrates through its workflow: {@link WorkflowRun}'s (start, wait, the per-target
+     * table, fail beyond tolerance), then the same history check as {@link #commands()}.
+     */
+    public static List<String> workflowCommands() {
+        List<String> commands = new ArrayList<>();
+        commands.add(REGION);
+        commands.addAll(WorkflowRun.commands());
+        commands.addAll(historyCheck());
+        return List.copyOf(commands);
+    }
+
+    /** The stage's region, from the migrator's ARN: every call of the step goes there. */
+    private static final String REGION = "REGION=\"$(echo \"$" + FUNCTION_ARN_VARIABLE + "\" | cut -d: -f4)\"";
+
+    /** The schema history by {@code info}, and the check that it is where the commit says. */
+    private static List<String> historyCheck() {
+        return List.of(
                 invoke("info"),
                 "if jq -e 'has(\"FunctionError\")' info-status.json > /dev/null; then"
                         + " cat info.json; echo 'Reading the schema history failed' >&2; exit 1; fi",

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -94,12 +95,20 @@ public final class PipelineStack extends Stack {
             stages.add(stage);
             List<Step> pre = stageSettings.name().equals("dev") ? List.of()
                     : planThenApprove(repository, settings, stageSettings);
+            String migrateId = "Migrate" + stageSettings.displayName();
+            String migratorArn = functionArn(settings, stageSettings,
+                    MigratorStack.functionName(settings, stageSettings));
+            Duration functionTimeout = Duration.minutes(settings.migrator().timeoutMinutes());
+            // Without a workflow (the default) the step invokes the migrator; with one it starts the workflow.
+            CodeBuildStep migrate = stageSettings.workflow().isEmpty()
+                    ? MigrateStep.create(migrateId, migrateStepRole(settings, stageSettings), repository, migratorArn,
+                            stage.getMigratorArnOutput(), functionTimeout)
+                    : MigrateStep.createWithWorkflow(migrateId, migrateStepRole(settings, stageSettings), repository,
+                            migratorArn, stage.getMigratorArnOutput(), functionTimeout,
+                            workflow(settings, stageSettings, stage.getMigrator().getWorkflowArnOutput()));
             pipeline.addStage(stage, AddStageOpts.builder()
                     .pre(pre)
-                    .post(List.of(MigrateStep.create("Migrate" + stageSettings.displayName(),
-                            migrateStepRole(settings, stageSettings), repository,
-                            functionArn(settings, stageSettings, MigratorStack.functionName(settings, stageSettings)),
-                            stage.getMigratorArnOutput(), Duration.minutes(settings.migrator().timeoutMinutes()))))
+                    .post(List.of(migrate))
                     .build());
         }
         // Built now, not at synth time, so the generated constructs exist for the suppressions.
@@ -161,6 +170,28 @@ public final class PipelineStack extends Stack {
                 .service("lambda")
                 .resource("function")
                 .resourceName(functionName)
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .account(settings.accountOf(stage).orElse(null))
+                .region(settings.regionOf(stage).orElse(null))
+                .build());
+    }
+
+    /** A stage's workflow named from its fixed name, as the step's policy needs it before the stage exists. */
+    private MigrateStep.Workflow workflow(SkyliftSettings settings, StageSettings stage, CfnOutput arnOutput) {
+        String name = MigratorStack.workflowName(settings, stage);
+        return new MigrateStep.Workflow(
+                statesArn(settings, stage, "stateMachine", name),
+                List.of(statesArn(settings, stage, "execution", name + ":*"),
+                        statesArn(settings, stage, "execution", name + "/*")),
+                List.of(statesArn(settings, stage, "mapRun", name + "/*")),
+                arnOutput);
+    }
+
+    private String statesArn(SkyliftSettings settings, StageSettings stage, String resource, String resourceName) {
+        return formatArn(ArnComponents.builder()
+                .service("states")
+                .resource(resource)
+                .resourceName(resourceName)
                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                 .account(settings.accountOf(stage).orElse(null))
                 .region(settings.regionOf(stage).orElse(null))

@@ -51,6 +51,12 @@ final class PipelineSuppressions {
                     "/^Resource::arn:\\*:iam::(<AWS::AccountId>|\\d{12}):role\\/\\*$/");
         }
         stepRoles.forEach(role -> policiesUnder(role).forEach(PipelineSuppressions::artifactAndBuildWildcards));
+        stepRoles.forEach(role -> policiesUnder(role).forEach(policy -> Suppressions.suppressMatching(policy,
+                "AwsSolutions-IAM5", "A workflow step reads the executions of its stage's one workflow, their Distributed"
+                        + " Maps' child executions and Map Runs, whose ids Step Functions generates: known by the"
+                        + " workflow's name as prefix only.",
+                "/^Resource::arn:" + ARN_SCOPE + ":states:" + REGION + ":" + ACCOUNT
+                        + ":(execution|mapRun):[a-z][a-z0-9-]*-migrations[:/]\\*$/")));
     }
 
     /** What CDK Pipelines grants every role it runs a build or action with. */

@@ -3,6 +3,7 @@ package io.skylift.infra.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.skylift.construct.Runner;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -130,6 +131,7 @@ class SkyliftSettingsTest {
         "deployId|2026-13-28T09:15:00Z|deployId",
         "deployId|2026-11-28T25:15:00Z|deployId",
         "deployId|1764321300|deployId",
+        "devWorkflow|ecs|'devWorkflow' is 'ecs'",
     })
     void unusable_values_are_refused_with_their_key(String key, String value, String messagePart) {
         assertThatThrownBy(() -> read(Map.of(key, value)))
@@ -144,6 +146,27 @@ class SkyliftSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(key)
                 .hasMessageContaining(required);
+    }
+
+    @Test
+    void a_stage_workflow_is_none_by_default_and_fargate_moves_the_migration_out_of_the_deploy() {
+        SkyliftSettings defaults = read(Map.of());
+        assertThat(defaults.dev().workflow()).isEmpty();
+        assertThat(defaults.dev().migratesOnDeploy()).isTrue();
+
+        SkyliftSettings s = read(Map.of("devWorkflow", "fargate", "prodWorkflow", "LAMBDA"));
+        assertThat(s.dev().workflow()).contains(Runner.FARGATE);
+        assertThat(s.dev().migratesOnDeploy()).isFalse();
+        assertThat(s.prod().orElseThrow().workflow()).contains(Runner.LAMBDA);
+        assertThat(s.prod().orElseThrow().migratesOnDeploy()).isTrue();
+    }
+
+    @Test
+    void a_workflow_in_another_account_than_the_pipelines_is_refused_by_name() {
+        assertThatThrownBy(() -> read(Map.of("pipelineAccount", "111111111111", "prodAccount", "222222222222",
+                "prodWorkflow", "fargate")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'prodWorkflow'").hasMessageContaining("another account");
     }
 
     @ParameterizedTest(name = "deployId {0}")

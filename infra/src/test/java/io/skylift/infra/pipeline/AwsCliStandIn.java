@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Assumptions;
  * An {@code aws} command line stand-in for the pipeline steps' shell commands, and the way to run those commands with
  * it: under {@code sh -e} (as CodeBuild runs them: the first failing command fails the step), with the real {@code jq}
  * and the stand-in first on the {@code PATH}. The stand-in records each call's arguments in {@code calls.log}, reads
- * {@code aws lambda invoke}'s options into {@code $payload} and its result file into {@code $out}, then runs the answer
+ * {@code aws lambda invoke}'s options into {@code $payload} and its result file into {@code $out} (and
+ * {@code aws stepfunctions}' action and options into {@code $action}, {@code $execution}, {@code $map_run} and
+ * {@code $input}), then runs the answer
  * the test gives it: like {@code aws lambda invoke}, the status on stdout and the result in {@code $out}, or a message
  * on stderr and a non-zero exit.
  */
@@ -43,10 +45,15 @@ final class AwsCliStandIn {
         List<String> lines = new ArrayList<>(List.of(
                 "#!/bin/sh",
                 "echo \"$*\" >> \"$CALLS\"",
-                "payload=''; out=''",
+                "payload=''; out=''; action=''; execution=''; map_run=''; input=''",
                 "while [ $# -gt 0 ]; do",
                 "  case \"$1\" in",
                 "    --payload) payload=\"$2\"; shift 2 ;;",
+                "    stepfunctions) action=\"$2\"; shift 2 ;;",
+                "    --execution-arn) execution=\"$2\"; shift 2 ;;",
+                "    --map-run-arn) map_run=\"$2\"; shift 2 ;;",
+                "    --input) input=\"$2\"; shift 2 ;;",
+                "    --state-machine-arn|--status-filter) shift 2 ;;",
                 "    --region|--function-name|--cli-binary-format|--cli-read-timeout) shift 2 ;;",
                 "    lambda|invoke) shift ;;",
                 "    *) out=\"$1\"; shift ;;",
