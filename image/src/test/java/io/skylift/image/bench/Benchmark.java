@@ -67,8 +67,16 @@ public final class Benchmark {
     private static final String HANDLER = "io.skylift.migrator.MigratorHandler::handleRequest";
     private static final String MIGRATE = "{\"command\":\"migrate\"}";
     private static final int REALISTIC_VERSIONED = 30;
-    /** About as many CA certificates as Amazon RDS's global bundle (174 KB), which the image trusts by default. */
-    private static final int CA_BUNDLE_CERTIFICATES = 120;
+    /**
+     * The regions of the stand-in for Amazon RDS's global bundle: each has three root CAs named as Amazon names them
+     * (RSA2048, RSA4096, ECC384), about as many certificates in all as the real bundle.
+     */
+    private static final List<String> RDS_REGIONS = List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2",
+            "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+            "ap-southeast-3", "ap-southeast-4", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1",
+            "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1",
+            "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1", "sa-east-1", "mx-central-1");
+    private static final List<String> RDS_CA_KINDS = List.of("RSA2048 G1", "RSA4096 G1", "ECC384 G1");
     /** What Lambda's Java runtime starts a JVM with (see the bootstrap), for the baseline's lever. */
     private static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1");
@@ -120,6 +128,30 @@ public final class Benchmark {
         BASE_IMAGE
     }
 
+    /**
+     * The CA file every tool verifies the database's certificate against, the same for all in a case: what the
+     * migrator's TLS costs with each.
+     */
+    enum Ca {
+        /** One certificate: the database's CA alone (DB_SSL_ROOT_CERT for the migrator). */
+        ONE("one-certificate CA"),
+        /**
+         * The bundle the image uses by default: its region's ({@code rds-ca/<AWS_REGION>-bundle.pem}, written by the
+         * Dockerfile from the global bundle), the database's CA among the region's.
+         */
+        REGION("the region's RDS bundle, the image's default");
+
+        final String label;
+
+        Ca(String label) {
+            this.label = label;
+        }
+
+        String key() {
+            return "@" + name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final Path module = Path.of(System.getProperty("bench.module", ".")).toAbsolutePath().normalize();
     private final Path repository = module.getParent();
     private final Path work = module.resolve("target/bench");
@@ -147,7 +179,9 @@ public final class Benchmark {
     private int realisticCount;
     private TestDatabase noop;
     private String noopSecret;
-    private Path caBundle;
+    private Path globalBundle;
+    /** The CA case running: the CA file of every tool's connections. */
+    private Ca ca = Ca.REGION;
 
     public static void main(String[] args) throws Exception {
         System.setProperty("skylift.testkit.postgres", System.getProperty("skylift.testkit.postgres", "embedded"));
@@ -175,41 +209,49 @@ public final class Benchmark {
         prepare();
         Results results = new Results();
 
-        if (scenarios.contains(Scenario.NOOP)) {
-            currentScenario = "noop";
-            note("cold no-op: " + coldRuns + " runs of each, interleaved");
-            prepareNoop();
-            // One untimed round: the page cache, the database and the local endpoints are then as warm for all.
-            ours(noop, noopSecret, Start.IMAGE, Map.of());
-            cli(noop, realistic, "No migration necessary");
-            plain(noop, realistic, 0);
-            for (int round = 0; round < coldRuns; round++) {
-                results.add("noop.ours", expectApplied(ours(noop, noopSecret, Start.IMAGE, Map.of()), 0));
-                results.add("noop.cli", cli(noop, realistic, "No migration necessary"));
-                results.add("noop.core", plain(noop, realistic, 0));
+        // The no-op, the apply and the warm no-op with each CA case, every tool with the same CA file; the
+        // one-certificate CA first. The scale and the levers take the image's default (the last case).
+        for (Ca each : Ca.values()) {
+            ca = each;
+            if (scenarios.contains(Scenario.NOOP)) {
+                currentScenario = "noop";
+                note(ca.label + ": cold no-op: " + coldRuns + " runs of each, interleaved");
+                prepareNoop();
+                // One untimed round: the page cache, the database and the local endpoints are then as warm for all.
+                ours(noop, noopSecret, Start.IMAGE, Map.of());
+                cli(noop, realistic, "No migration necessary");
+                plain(noop, realistic, 0);
+                for (int round = 0; round < coldRuns; round++) {
+                    results.add("noop.ours" + ca.key(),
+                            expectApplied(ours(noop, noopSecret, Start.IMAGE, Map.of()), 0));
+                    results.add("noop.cli" + ca.key(), cli(noop, realistic, "No migration necessary"));
+                    results.add("noop.core" + ca.key(), plain(noop, realistic, 0));
+                }
             }
-        }
 
-        if (scenarios.contains(Scenario.APPLY)) {
-            currentScenario = "apply";
-            note("cold apply of " + realisticCount + " migrations to an empty database: " + coldRuns + " runs of each");
-            for (int round = 0; round < coldRuns; round++) {
-                TestDatabase ours = LocalDatabases.create("bench_apply_ours_" + round);
-                results.add("apply.ours", expectApplied(ours(ours, secretFor(ours), Start.IMAGE, Map.of()),
-                        realisticCount));
-                results.add("apply.cli", cli(LocalDatabases.create("bench_apply_cli_" + round), realistic,
-                        "Successfully applied " + realisticCount));
-                results.add("apply.core", plain(LocalDatabases.create("bench_apply_core_" + round), realistic,
-                        realisticCount));
+            if (scenarios.contains(Scenario.APPLY)) {
+                currentScenario = "apply";
+                note(ca.label + ": cold apply of " + realisticCount + " migrations to an empty database: " + coldRuns
+                        + " runs of each");
+                for (int round = 0; round < coldRuns; round++) {
+                    String suffix = ca.key().substring(1) + "_" + round;
+                    TestDatabase ours = LocalDatabases.create("bench_apply_ours_" + suffix);
+                    results.add("apply.ours" + ca.key(), expectApplied(ours(ours, secretFor(ours), Start.IMAGE,
+                            Map.of()), realisticCount));
+                    results.add("apply.cli" + ca.key(), cli(LocalDatabases.create("bench_apply_cli_" + suffix),
+                            realistic, "Successfully applied " + realisticCount));
+                    results.add("apply.core" + ca.key(), plain(LocalDatabases.create("bench_apply_core_" + suffix),
+                            realistic, realisticCount));
+                }
             }
-        }
 
-        if (scenarios.contains(Scenario.WARM)) {
-            currentScenario = "warm";
-            note("warm no-op: " + warmRuns + " invocations after the first, in one JVM each");
-            prepareNoop();
-            results.warm("warm.ours", oursWarm(noop, noopSecret, Map.of()));
-            results.warm("warm.core", plainWarm(noop));
+            if (scenarios.contains(Scenario.WARM)) {
+                currentScenario = "warm";
+                note(ca.label + ": warm no-op: " + warmRuns + " invocations after the first, in one JVM each");
+                prepareNoop();
+                results.warm("warm.ours" + ca.key(), oursWarm(noop, noopSecret, Map.of()));
+                results.warm("warm.core" + ca.key(), plainWarm(noop));
+            }
         }
 
         if (scenarios.contains(Scenario.SCALE)) {
@@ -281,33 +323,45 @@ public final class Benchmark {
             realisticCount = (int) files.count();
         }
         scale = Workloads.scale(work.resolve("migrations-scale"), scaleMigrations);
-        note("writing a CA bundle of " + CA_BUNDLE_CERTIFICATES + " certificates, as large as Amazon RDS's");
-        caBundle = caBundle(work.resolve("ca-bundle.pem"));
-        note("carrying out the Dockerfile (its AOT training included), the CA bundle where it puts Amazon RDS's");
-        image = StagedImage.build(realistic, caBundle, work.resolve("image"));
+        note("writing a stand-in for Amazon RDS's global CA bundle: " + RDS_CA_KINDS.size() + " root CAs for each of "
+                + RDS_REGIONS.size() + " regions, and the database's CA");
+        globalBundle = globalBundle(work.resolve("global-bundle.pem"));
+        note("carrying out the Dockerfile (its AOT training included), that bundle where it downloads Amazon RDS's");
+        image = StagedImage.build(realistic, globalBundle, work.resolve("image"));
         secrets = FakeSecretsManager.start();
         appSecretArn = secrets.putSecret("bench/app-user", "{\"username\":\"app\",\"password\":\""
                 + Workloads.APP_PASSWORD + "\"}");
     }
 
     /**
-     * The database's CA among {@link #CA_BUNDLE_CERTIFICATES} - 1 others, last: what every client here verifies the
-     * server against, as users of Aurora point theirs at Amazon RDS's global bundle.
+     * Amazon RDS's global bundle in miniature: every region's root CAs, named as Amazon names them, and the database's
+     * CA, which names no region (so the Dockerfile puts it in every region's bundle, beside the region's own).
      */
-    private Path caBundle(Path file) throws IOException {
+    private Path globalBundle(Path file) throws IOException {
         StringBuilder pem = new StringBuilder();
         Path one = work.resolve("one-ca.pem");
-        for (int i = 1; i < CA_BUNDLE_CERTIFICATES; i++) {
-            pem.append(Files.readString(TestCertificateAuthority.create("RDS-like Root CA " + i).writeCertificate(one)));
+        for (String region : RDS_REGIONS) {
+            for (String kind : RDS_CA_KINDS) {
+                pem.append(Files.readString(TestCertificateAuthority.create("Amazon RDS " + region + " Root CA "
+                        + kind).writeCertificate(one)));
+            }
         }
         Files.delete(one);
         pem.append(Files.readString(LocalDatabases.caCertificate()));
         return Files.writeString(file, pem);
     }
 
-    /** The database's JDBC URL for the baselines: verify-full against the CA bundle, as the migrator connects. */
+    /** The CA file of the current case, for every tool. */
+    private Path caFile() {
+        return switch (ca) {
+            case ONE -> LocalDatabases.caCertificate();
+            case REGION -> image.local("/var/task/rds-ca/" + FakeSecretsManager.REGION + "-bundle.pem");
+        };
+    }
+
+    /** The database's JDBC URL for the baselines: verify-full against the case's CA file, as the migrator connects. */
     private String url(TestDatabase database) {
-        return database.jdbcUrl(caBundle);
+        return database.jdbcUrl(caFile());
     }
 
     private String secretFor(TestDatabase database) {
@@ -318,8 +372,11 @@ public final class Benchmark {
         Map<String, String> env = new LinkedHashMap<>(secrets.environment());
         env.put("DB_SECRET_ARN", dbSecret);
         env.put("PLACEHOLDER_SECRET_APP_PASSWORD", appSecretArn + "#password");
-        // TLS as against Aurora: the default verify-full, against the bundle at the image's default place (no
-        // DB_SSL_ROOT_CERT), which holds the test kit's CA among as many certificates as Amazon RDS's.
+        // TLS as against Aurora: the default verify-full, against the image's default (its region's bundle, no
+        // DB_SSL_ROOT_CERT) or the one-certificate CA, the file the baselines verify against too.
+        if (ca == Ca.ONE) {
+            env.put("DB_SSL_ROOT_CERT", caFile().toString());
+        }
         // Lambda sets it from the function's memory; infra gives the function 1024 MB.
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         if (start == Start.NO_CACHE) {
@@ -667,26 +724,32 @@ public final class Benchmark {
         StringBuilder out = new StringBuilder();
         out.append("| scenario | Skylift | Flyway CLI | plain flyway-core | Skylift / CLI | Skylift / core | target | |\n");
         out.append("|---|---:|---:|---:|---:|---:|---|---|\n");
-        if (scenarios.contains(Scenario.NOOP)) {
-            double noopCli = r.ms("noop.ours") / r.ms("noop.cli");
-            double noopCore = r.ms("noop.ours") / r.ms("noop.core");
-            row(out, "cold no-op, whole process (median of " + coldRuns + ")", ms(r.ms("noop.ours")),
-                    ms(r.ms("noop.cli")), ms(r.ms("noop.core")), ratio(noopCli), ratio(noopCore),
-                    "≤ 0.17× CLI, ≤ 0.35× core", noopCli <= 0.17 && noopCore <= 0.35);
-        }
-        if (scenarios.contains(Scenario.APPLY)) {
-            double applyCli = r.ms("apply.ours") / r.ms("apply.cli");
-            double applyCore = r.ms("apply.ours") / r.ms("apply.core");
-            row(out, "cold apply, " + realisticCount + " migrations (median of " + coldRuns + ")",
-                    ms(r.ms("apply.ours")), ms(r.ms("apply.cli")), ms(r.ms("apply.core")), ratio(applyCli),
-                    ratio(applyCore), "≤ 0.35× CLI, ≤ 0.70× core", applyCli <= 0.35 && applyCore <= 0.70);
-        }
-        if (scenarios.contains(Scenario.WARM)) {
-            double warm = r.warmMs("warm.ours") / r.warmMs("warm.core");
-            row(out, "warm no-op, per invocation (median of " + warmRuns + ")",
-                    String.format(Locale.ROOT, "%.1f ms", r.warmMs("warm.ours")), "–",
-                    String.format(Locale.ROOT, "%.1f ms", r.warmMs("warm.core")), "–", ratio(warm), "≤ 0.50× core",
-                    warm <= 0.50);
+        for (Ca each : Ca.values()) {
+            String k = each.key();
+            String with = ", " + each.label + " (" + caCertificates(each) + ")";
+            if (scenarios.contains(Scenario.NOOP)) {
+                double noopCli = r.ms("noop.ours" + k) / r.ms("noop.cli" + k);
+                double noopCore = r.ms("noop.ours" + k) / r.ms("noop.core" + k);
+                row(out, "cold no-op, whole process" + with + " (median of " + coldRuns + ")",
+                        ms(r.ms("noop.ours" + k)), ms(r.ms("noop.cli" + k)), ms(r.ms("noop.core" + k)),
+                        ratio(noopCli), ratio(noopCore), "≤ 0.17× CLI, ≤ 0.35× core",
+                        noopCli <= 0.17 && noopCore <= 0.35);
+            }
+            if (scenarios.contains(Scenario.APPLY)) {
+                double applyCli = r.ms("apply.ours" + k) / r.ms("apply.cli" + k);
+                double applyCore = r.ms("apply.ours" + k) / r.ms("apply.core" + k);
+                row(out, "cold apply, " + realisticCount + " migrations" + with + " (median of " + coldRuns + ")",
+                        ms(r.ms("apply.ours" + k)), ms(r.ms("apply.cli" + k)), ms(r.ms("apply.core" + k)),
+                        ratio(applyCli), ratio(applyCore), "≤ 0.35× CLI, ≤ 0.70× core",
+                        applyCli <= 0.35 && applyCore <= 0.70);
+            }
+            if (scenarios.contains(Scenario.WARM)) {
+                double warm = r.warmMs("warm.ours" + k) / r.warmMs("warm.core" + k);
+                row(out, "warm no-op, per invocation" + with + " (median of " + warmRuns + ")",
+                        String.format(Locale.ROOT, "%.1f ms", r.warmMs("warm.ours" + k)), "–",
+                        String.format(Locale.ROOT, "%.1f ms", r.warmMs("warm.core" + k)), "–", ratio(warm),
+                        "≤ 0.50× core", warm <= 0.50);
+            }
         }
         if (scenarios.contains(Scenario.SCALE)) {
             double scaleRatio = r.ms("scale.ours") / r.ms("scale.core");
@@ -696,9 +759,11 @@ public final class Benchmark {
                     scaleRatio <= 1.10);
         }
         if (scenarios.contains(Scenario.NOOP) && scenarios.contains(Scenario.APPLY)) {
-            double rss = r.maxRssMb("noop.ours", "apply.ours");
-            row(out, "peak RSS of the cold runs (max; no-op, apply)", mb(rss),
-                    mb(r.maxRssMb("noop.cli", "apply.cli")), mb(r.maxRssMb("noop.core", "apply.core")), "", "",
+            String k = Ca.REGION.key();
+            double rss = r.maxRssMb("noop.ours" + k, "apply.ours" + k);
+            row(out, "peak RSS of the cold runs (max; no-op, apply; the region's bundle)", mb(rss),
+                    mb(r.maxRssMb("noop.cli" + k, "apply.cli" + k)), mb(r.maxRssMb("noop.core" + k, "apply.core" + k)),
+                    "", "",
                     "≤ 160 MB", rss <= 160);
         }
         if (scenarios.contains(Scenario.SCALE)) {
@@ -725,8 +790,8 @@ public final class Benchmark {
         if (scenarios.contains(Scenario.LEVERS)) {
             out.append("\nLevers, measured in the same run (cold no-op, median of ").append(coldRuns).append("):\n\n");
             out.append("| variant | cold no-op | vs. as shipped | vs. plain flyway-core |\n|---|---:|---:|---:|\n");
-            double shipped = r.ms("noop.ours");
-            double core = r.ms("noop.core");
+            double shipped = r.ms("noop.ours" + Ca.REGION.key());
+            double core = r.ms("noop.core" + Ca.REGION.key());
             lever(out, "Skylift as shipped (jars on the class path, AOT cache, history check, lazy clients, own JSON)",
                     shipped, shipped, core);
             lever(out, "… without the AOT cache (SKYLIFT_AOT=off)", r.ms("lever.noCache"), shipped, core);
@@ -748,8 +813,10 @@ public final class Benchmark {
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(" for every process; PostgreSQL ").append(serverVersion(database))
                 .append(" (embedded, local, TLS required, an RSA 2048 certificate as Aurora's, verified by every client ")
-                .append("against one CA bundle of ").append(CA_BUNDLE_CERTIFICATES).append(" certificates, as large as ")
-                .append("Amazon RDS's global bundle); ")
+                .append("against the same CA file: the database's CA alone, or the region's bundle the image uses by ")
+                .append("default (").append(caCertificates(Ca.REGION)).append(", written by the Dockerfile from a ")
+                .append("stand-in for Amazon RDS's global bundle of ").append(RDS_REGIONS.size() * RDS_CA_KINDS.size() + 1)
+                .append(" certificates); the scale scenario and the levers with the region's bundle); ")
                 .append("Skylift: ")
                 .append("flyway-core ").append(jarVersion("flyway-core-"))
                 .append(" in the image's layout, started by the image's bootstrap (")
@@ -763,6 +830,20 @@ public final class Benchmark {
                 .append("defaults, no cache. Benchmark took ").append(took.toMinutes()).append(" min ")
                 .append(took.toSecondsPart()).append(" s.\n");
         return out.toString();
+    }
+
+    /** How many certificates the case's CA file holds, for the report. */
+    private String caCertificates(Ca each) {
+        Ca current = ca;
+        ca = each;
+        try {
+            long count = Files.readString(caFile()).lines().filter(l -> l.contains("BEGIN CERTIFICATE")).count();
+            return count + (count == 1 ? " certificate" : " certificates");
+        } catch (IOException e) {
+            return "? certificates";
+        } finally {
+            ca = current;
+        }
     }
 
     private static void row(StringBuilder out, String scenario, String ours, String cli, String core,
