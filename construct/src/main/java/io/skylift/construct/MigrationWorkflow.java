@@ -12,6 +12,7 @@ import java.util.Set;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.Connections;
@@ -126,6 +127,7 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 .build());
         for (MigrationTarget target : props.getTargets()) {
             target.migrator().props().getDatabaseSecret().grantRead(taskDefinition.getTaskRole());
+            SchemaMigrator.grantSecretKey(target.migrator().props(), taskDefinition.getTaskRole(), Stack.of(this));
         }
         image.getPlaceholderSecrets().values()
                 .forEach(secret -> secret.getSecret().grantRead(taskDefinition.getTaskRole()));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
@@ -23,7 +24,7 @@ import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
-import software.amazon.awscdk.services.kms.ViaServicePrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -36,7 +37,6 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 import software.constructs.IDependable;
-import software.amazon.jsii.JsiiException;
 
 /**
  * Skylift's migrator for an existing VPC and database: a Lambda function whose image holds the Flyway migrations of
@@ -128,7 +128,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         acceptManagedExecutionPolicies(function);
 
         props.getDatabaseSecret().grantRead(function);
-        grantSecretKey(props, function);
+        grantSecretKey(props, function, Stack.of(this));
         props.getPlaceholderSecrets().values().forEach(secret -> secret.getSecret().grantRead(function));
         if (plannerSecret != null) {
             // The migrator keeps the planner's role: it reads the planner's username and password, and sets them.
@@ -202,12 +202,18 @@ public class SchemaMigrator extends Construct implements IConnectable {
         return target;
     }
 
-    /** kms:Decrypt through Secrets Manager on the key an imported database secret is encrypted with. */
-    static void grantSecretKey(SchemaMigratorProps props, IGrantable grantee) {
+    /**
+     * kms:Decrypt on the key an imported database secret is encrypted with, only through Secrets Manager of the
+     * grantee's region. In the grantee's own policy: an imported key's policy cannot be changed from here.
+     */
+    static void grantSecretKey(SchemaMigratorProps props, IGrantable grantee, Stack stack) {
         if (props.getDatabaseSecretKey() != null) {
-            props.getDatabaseSecretKey().grantDecrypt(new ViaServicePrincipal(
-                    "secretsmanager." + Stack.of(props.getDatabaseSecretKey()).getRegion() + ".amazonaws.com",
-                    grantee.getGrantPrincipal()));
+            grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("kms:Decrypt"))
+                    .resources(List.of(props.getDatabaseSecretKey().getKeyArn()))
+                    .conditions(Map.of("StringEquals", Map.of("kms:ViaService",
+                            "secretsmanager." + stack.getRegion() + ".amazonaws.com")))
+                    .build());
         }
     }
 
@@ -313,7 +319,9 @@ public class SchemaMigrator extends Construct implements IConnectable {
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
         databaseEndpoint(props.getDatabase()).ifPresent(endpoint -> {
             environment.put(DB_HOST, endpoint.getHostname());
-            environment.put(DB_PORT, Token.asString(endpoint.getPort()));
+            Number port = endpoint.getPort();
+            environment.put(DB_PORT, Token.isUnresolved(port) ? Token.asString(port)
+                    : Integer.toString(port.intValue()));
         });
         if (props.getDatabaseName() != null) {
             environment.put(DB_NAME, props.getDatabaseName());
@@ -345,18 +353,20 @@ public class SchemaMigrator extends Construct implements IConnectable {
      * The writer endpoint of a cluster or an instance; empty for anything else, and for a cluster imported without its
      * endpoint address (which CDK refuses to give): the secret must then hold {@code host} and {@code port}.
      */
-    private static java.util.Optional<Endpoint> databaseEndpoint(IConnectable database) {
+    private static Optional<Endpoint> databaseEndpoint(IConnectable database) {
         try {
             if (database instanceof IDatabaseCluster cluster) {
-                return java.util.Optional.of(cluster.getClusterEndpoint());
+                return Optional.of(cluster.getClusterEndpoint());
             }
             if (database instanceof IDatabaseInstance instance) {
-                return java.util.Optional.of(instance.getInstanceEndpoint());
+                return Optional.of(instance.getInstanceEndpoint());
             }
-        } catch (JsiiException importedWithoutEndpoint) {
-            return java.util.Optional.empty();
+        } catch (RuntimeException importedWithoutEndpoint) {
+            // jsii passes CDK's "Cannot access `clusterEndpoint` of an imported cluster without an endpoint address"
+            // as a plain RuntimeException; the getter does nothing else that could fail.
+            return Optional.empty();
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**
