@@ -42,12 +42,14 @@ import software.constructs.IDependable;
  * Skylift's migrator for an existing VPC and database: a Lambda function whose image holds the Flyway migrations of
  * {@code migrationsDirectory} ({@link MigratorImage}), the custom resource that migrates on every deploy or only
  * when the migrations change ({@link SchemaMigration}, {@link MigrationTrigger}), and an alarm on failed migrations
- * and one on errors with a dashboard ({@link MigratorMonitoring}).
+ * and one on errors, with a dashboard when asked for ({@link MigratorMonitoring}; {@code monitoring(false)}: none).
+ * Place it in a stack of its own, and order a service after {@link #getMigration()} (docs/adopting.md).
  *
  * <p>It grants what the function needs and nothing more: reading the database secret and each placeholder secret,
  * and an ingress rule on each of the database's security groups admitting the function's. It creates no VPC, subnet,
  * endpoint, database or topic: in isolated subnets the function needs a Secrets Manager and an S3 endpoint, which
- * {@link MigratorEndpoints} adds when asked.
+ * {@link MigratorEndpoints} adds when asked. The database's endpoint and name reach the function as {@code DB_HOST},
+ * {@code DB_PORT} and {@code DB_NAME}, so a secret of {@code username} and {@code password} (RDS-managed) suffices.
  *
  * <p>With {@code planner}, a second function from the same image that only plans, lints and reads
  * ({@value #PLANNER_COMMANDS}), as a database role that cannot write, with the password of a secret of its own (the one
