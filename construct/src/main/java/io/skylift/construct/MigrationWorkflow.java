@@ -128,6 +128,7 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 .build());
         for (MigrationTarget target : props.getTargets()) {
             target.migrator().props().getDatabaseSecret().grantRead(taskDefinition.getTaskRole());
+            SchemaMigrator.grantSecretKey(target.migrator().props(), taskDefinition.getTaskRole(), Stack.of(this));
         }
         for (MigrationTarget target : props.getTargets()) {
             target.migrator().props().getPlaceholderSecrets().values()
@@ -238,13 +239,15 @@ public class MigrationWorkflow extends Construct implements IConnectable {
 
     /**
      * The variables every target sets to the same value: the task definition's own environment, which a target's
-     * overrides add to but cannot remove from (ECS merges them), so nothing of one target reaches another's run.
+     * overrides add to but cannot remove from (ECS merges them), so nothing of one target reaches another's run. The
+     * database's endpoint and name never: an input item that names only its secret must reach that secret's database.
      */
     private static Map<String, String> sharedEnvironment(List<MigrationTarget> targets) {
         Map<String, String> shared = new TreeMap<>(targets.getFirst().migrator().taskEnvironment());
         for (MigrationTarget target : targets) {
             shared.entrySet().retainAll(target.migrator().taskEnvironment().entrySet());
         }
+        shared.keySet().removeAll(List.of(SchemaMigrator.DB_HOST, SchemaMigrator.DB_PORT, SchemaMigrator.DB_NAME));
         return shared;
     }
 

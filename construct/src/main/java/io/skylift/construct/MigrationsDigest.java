@@ -9,6 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +32,19 @@ public final class MigrationsDigest {
      * @throws IllegalArgumentException naming the folder when it is not a directory
      */
     public static String of(String migrationsDirectory) {
+        return of(migrationsDirectory, Map.of());
+    }
+
+    /**
+     * The digest of the migrations and of the target they run against: {@code target}'s entries (for example the
+     * function's environment: database endpoint, secret, database name, placeholders) in name order, after the files.
+     * The same migrations against another cluster, secret or database give another digest.
+     *
+     * @return the first {@value #LENGTH} hex characters of the SHA-256
+     * @throws IllegalArgumentException naming the folder when it is not a directory
+     */
+    public static String of(String migrationsDirectory, Map<String, String> target) {
+        Objects.requireNonNull(target, "target must not be null");
         Path root = Path.of(migrationsDirectory);
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException("migrationsDirectory must be a folder of Flyway SQL migrations, was '"
@@ -40,6 +56,14 @@ public final class MigrationsDigest {
                 digest.update(root.relativize(file).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(Files.readAllBytes(file));
+                digest.update((byte) 0);
+            }
+            // Kept apart from the files' part by a byte no path holds; without a target the digest is the files' alone.
+            for (Map.Entry<String, String> entry : new TreeMap<>(target).entrySet()) {
+                digest.update((byte) 1);
+                digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(String.valueOf(entry.getValue()).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest()).substring(0, LENGTH);

@@ -19,7 +19,7 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.constructs.Construct;
 
 /**
- * Two alarms and a dashboard for the migrator.
+ * Two alarms and, when asked for, a dashboard for the migrator.
  *
  * <ul>
  *   <li>{@code MigrationFailed}: the function's own metric, which it writes in CloudWatch's embedded metric
@@ -28,8 +28,8 @@ import software.constructs.Construct;
  *       answers FAILED and returns normally, so Lambda counts no error.</li>
  *   <li>{@code Errors}: Lambda's own count, for failed direct invocations and crashes.</li>
  * </ul>
- * Both notify the alarm topic when one is given; the dashboard shows their state beside invocations, durations and
- * migrations.
+ * Both notify the alarm topic when one is given; the dashboard ({@code dashboard}, default off: one per tenant is a
+ * choice) shows their state beside invocations, durations and migrations.
  */
 public class MigratorMonitoring extends Construct {
 
@@ -38,6 +38,9 @@ public class MigratorMonitoring extends Construct {
 
     /** The function's metric that is 1 for each failed invocation. */
     public static final String MIGRATION_FAILED = "MigrationFailed";
+
+    /** The function's metric holding each command's duration in milliseconds. */
+    public static final String MIGRATION_DURATION = "MigrationDuration";
 
     private static final Duration PERIOD = Duration.minutes(5);
 
@@ -55,7 +58,7 @@ public class MigratorMonitoring extends Construct {
                 .alarmDescription("Skylift migrator " + function.getFunctionName() + ": a migration failed (a"
                         + " deploy, the pipeline step or an operator's command); the stack events or the log group"
                         + " name the failing migration")
-                .metric(skylift(function, MIGRATION_FAILED, "Sum"))
+                .metric(metric(function, MIGRATION_FAILED, "Sum", null))
                 .threshold(1)
                 .evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -77,7 +80,7 @@ public class MigratorMonitoring extends Construct {
             }
         }
 
-        dashboard = Dashboard.Builder.create(this, "Dashboard")
+        dashboard = !props.isDashboard() ? null : Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(props.getDashboardName())
                 .widgets(List.of(
                         List.of(AlarmStatusWidget.Builder.create()
@@ -91,10 +94,10 @@ public class MigratorMonitoring extends Construct {
                                 graph("Duration (ms)", List.of(
                                         function.metricDuration(MetricOptions.builder().period(PERIOD)
                                                 .statistic("Maximum").build()),
-                                        skylift(function, "MigrationDuration", "Maximum"))),
+                                        metric(function, MIGRATION_DURATION, "Maximum", null))),
                                 graph("Migrations applied and failed", List.of(
-                                        skylift(function, "MigrationsApplied", "Sum"),
-                                        skylift(function, MIGRATION_FAILED, "Sum"))))))
+                                        metric(function, "MigrationsApplied", "Sum", null),
+                                        metric(function, MIGRATION_FAILED, "Sum", null))))))
                 .build();
     }
 
@@ -108,7 +111,7 @@ public class MigratorMonitoring extends Construct {
         return migrationFailedAlarm;
     }
 
-    /** The dashboard. */
+    /** The dashboard, or null when the props did not ask for one. */
     public Dashboard getDashboard() {
         return dashboard;
     }
@@ -121,15 +124,20 @@ public class MigratorMonitoring extends Construct {
         return GraphWidget.Builder.create().title(title).left(metrics).width(8).build();
     }
 
-    // The function names its metrics by AWS_LAMBDA_FUNCTION_NAME, which Lambda sets to the function's name.
-    private static Metric skylift(IFunction function, String name, String statistic) {
-        return Metric.Builder.create()
+    /**
+     * One of the function's own metrics, by {@code FunctionName} (the function names its metrics by
+     * AWS_LAMBDA_FUNCTION_NAME, which Lambda sets to the function's name), over five minutes with {@code statistic}
+     * unless {@code options} (may be null) say otherwise.
+     */
+    static Metric metric(IFunction function, String name, String statistic, MetricOptions options) {
+        Metric metric = Metric.Builder.create()
                 .namespace(NAMESPACE)
                 .metricName(name)
                 .dimensionsMap(Map.of("FunctionName", function.getFunctionName()))
                 .statistic(statistic)
                 .period(PERIOD)
                 .build();
+        return options == null ? metric : metric.with(options);
     }
 
 }

@@ -8,12 +8,14 @@ import software.amazon.awscdk.services.sns.ITopic;
 public final class MigratorMonitoringProps {
 
     private final IFunction function;
+    private final boolean dashboard;
     private final String dashboardName;
     private final ITopic alarmTopic;
 
     private MigratorMonitoringProps(Builder builder) {
         function = Objects.requireNonNull(builder.function, "function must not be null");
         dashboardName = builder.dashboardName;
+        dashboard = builder.dashboard == null ? dashboardName != null : builder.dashboard;
         alarmTopic = builder.alarmTopic;
     }
 
@@ -25,6 +27,11 @@ public final class MigratorMonitoringProps {
     /** The migrator. */
     public IFunction getFunction() {
         return function;
+    }
+
+    /** Whether there is a dashboard; default false, true when {@code dashboardName} is given. */
+    public boolean isDashboard() {
+        return dashboard;
     }
 
     /** The dashboard's name; null (the default) lets CloudFormation name it. */
@@ -40,10 +47,17 @@ public final class MigratorMonitoringProps {
     /** Builds {@link MigratorMonitoringProps}. */
     public static final class Builder {
         private IFunction function;
+        private Boolean dashboard;
         private String dashboardName;
         private ITopic alarmTopic;
 
         private Builder() {
+        }
+
+        /** Adds the dashboard; default false (true when {@code dashboardName} is given). */
+        public Builder dashboard(Boolean value) {
+            dashboard = value;
+            return this;
         }
 
         /** The migrator (required). */

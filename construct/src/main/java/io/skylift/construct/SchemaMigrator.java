@@ -8,18 +8,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.rds.Endpoint;
+import software.amazon.awscdk.services.rds.IDatabaseCluster;
+import software.amazon.awscdk.services.rds.IDatabaseInstance;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.ISecretAttachmentTarget;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -31,12 +42,14 @@ import software.constructs.IDependable;
  * Skylift's migrator for an existing VPC and database: a Lambda function whose image holds the Flyway migrations of
  * {@code migrationsDirectory} ({@link MigratorImage}), the custom resource that migrates on every deploy or only
  * when the migrations change ({@link SchemaMigration}, {@link MigrationTrigger}), and an alarm on failed migrations
- * and one on errors with a dashboard ({@link MigratorMonitoring}).
+ * and one on errors, with a dashboard when asked for ({@link MigratorMonitoring}; {@code monitoring(false)}: none).
+ * Place it in a stack of its own, and order a service after {@link #getMigration()} (docs/adopting.md).
  *
  * <p>It grants what the function needs and nothing more: reading the database secret and each placeholder secret,
  * and an ingress rule on each of the database's security groups admitting the function's. It creates no VPC, subnet,
  * endpoint, database or topic: in isolated subnets the function needs a Secrets Manager and an S3 endpoint, which
- * {@link MigratorEndpoints} adds when asked.
+ * {@link MigratorEndpoints} adds when asked. The database's endpoint and name reach the function as {@code DB_HOST},
+ * {@code DB_PORT} and {@code DB_NAME}, so a secret of {@code username} and {@code password} (RDS-managed) suffices.
  *
  * <p>With {@code planner}, a second function from the same image that only plans, lints and reads
  * ({@value #PLANNER_COMMANDS}), as a database role that cannot write, with the password of a secret of its own (the one
@@ -57,6 +70,14 @@ public class SchemaMigrator extends Construct implements IConnectable {
 
     /** The environment variable naming the database secret. */
     public static final String DB_SECRET_ARN = "DB_SECRET_ARN";
+    /** The database's host, winning over the secret's {@code host} (the function's {@code DB_HOST}). */
+    public static final String DB_HOST = "DB_HOST";
+    /** The database's port, winning over the secret's {@code port} (the function's {@code DB_PORT}). */
+    public static final String DB_PORT = "DB_PORT";
+    /** The database's name, winning over the secret's {@code dbname} (the function's {@code DB_NAME}). */
+    public static final String DB_NAME = "DB_NAME";
+    /** The AWS SDK's own variable for the Secrets Manager endpoint, set to an interface endpoint's DNS name. */
+    public static final String SECRETS_MANAGER_ENDPOINT_URL = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
     /** Prefix of the environment variables mapping a placeholder to a secret ({@code <arn>#<key>}). */
     public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
     /** Prefix of Flyway's own environment variables for plain placeholders. */
@@ -117,6 +138,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         if (props.getIamAuthentication() != null) {
             props.getIamAuthentication().grantConnect(function);
         }
+        grantSecretKey(props, function, Stack.of(this));
         props.getPlaceholderSecrets().values().forEach(secret -> secret.getSecret().grantRead(function));
         if (plannerSecret != null) {
             // The migrator keeps the planner's role: it reads the planner's username and password, and sets them.
@@ -134,19 +156,29 @@ public class SchemaMigrator extends Construct implements IConnectable {
         } else {
             planner = null;
         }
-        allowTo("DatabaseIngress", props.getDatabase(), props.getDatabasePort(), "PostgreSQL from the migrator");
+        allowTo("DatabaseIngress", props.getDatabase(), Port.tcp(props.getDatabasePort()),
+                "PostgreSQL from the migrator");
+        if (props.getSecretsManagerEndpoint() != null) {
+            allowTo("SecretsManagerIngress", props.getSecretsManagerEndpoint(), Port.tcp(443),
+                    "Secrets Manager (HTTPS) from the migrator");
+        }
 
-        monitoring = new MigratorMonitoring(this, "Monitoring", MigratorMonitoringProps.builder()
-                .function(function)
-                .dashboardName(props.getDashboardName())
-                .alarmTopic(props.getAlarmTopic())
-                .build());
+        monitoring = !props.isMonitoring() ? null : new MigratorMonitoring(this, "Monitoring",
+                MigratorMonitoringProps.builder()
+                        .function(function)
+                        .dashboard(props.isDashboard())
+                        .dashboardName(props.getDashboardName())
+                        .alarmTopic(props.getAlarmTopic())
+                        .build());
 
         if (props.getMigrateOn() == MigrationTrigger.NEVER) {
             // No custom resource: the pipeline's step or an operator migrates (for example through a workflow).
             migration = null;
         } else {
             List<IDependable> dependsOn = new ArrayList<>(props.getDependsOn());
+            if (props.getSecretsManagerEndpoint() != null) {
+                dependsOn.add(props.getSecretsManagerEndpoint());
+            }
             // The function with its role, policy, invoke configuration and log group, its security group(s), and every
             // ingress rule allowTo made (also later ones: allowTo adds them as it goes).
             dependsOn.add(function);
@@ -160,19 +192,52 @@ public class SchemaMigrator extends Construct implements IConnectable {
             if (deployId != null) {
                 migrationProps.deployId(deployId);
             }
-            // MIGRATIONS_CHANGE: the migrations' digest in the id makes a change a replacement, never an Update.
+            // MIGRATIONS_CHANGE: the digest of the migrations and of the target (its endpoint, secret, database and
+            // every other variable the function migrates by) in the id makes a change of either a replacement, never
+            // an Update: a migrator pointed at another cluster migrates it at once.
             String migrationId = props.getMigrateOn() == MigrationTrigger.MIGRATIONS_CHANGE
-                    ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory())
+                    ? "SchemaMigration" + MigrationsDigest.of(props.getMigrationsDirectory(), target(props))
                     : "SchemaMigration";
             migration = new SchemaMigration(this, migrationId, migrationProps.build());
             ingressRules.forEach(migration.getResource().getNode()::addDependency);
         }
     }
 
+    /**
+     * What the function migrates, as the template will say it: each environment variable (but the deploy id, which
+     * MIGRATIONS_CHANGE does not set) resolved to its value or to the CloudFormation expression that names it (a
+     * {@code Ref} or a cross-stack output of the cluster and secret), and the port the database is reached on.
+     */
+    private Map<String, String> target(SchemaMigratorProps props) {
+        Map<String, String> target = new LinkedHashMap<>();
+        Stack stack = Stack.of(this);
+        migratorEnvironment(props, null, plannerSecret).forEach((name, value) ->
+                target.put(name, String.valueOf(stack.resolve(value))));
+        target.put("databasePort", Integer.toString(props.getDatabasePort()));
+        return target;
+    }
+
+    /**
+     * kms:Decrypt on the key an imported database secret is encrypted with, only through Secrets Manager of the
+     * grantee's region. In the grantee's own policy: an imported key's policy cannot be changed from here.
+     */
+    static void grantSecretKey(SchemaMigratorProps props, IGrantable grantee, Stack stack) {
+        if (props.getDatabaseSecretKey() != null) {
+            grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("kms:Decrypt"))
+                    .resources(List.of(props.getDatabaseSecretKey().getKeyArn()))
+                    .conditions(Map.of("StringEquals", Map.of("kms:ViaService",
+                            "secretsmanager." + stack.getRegion() + ".amazonaws.com")))
+                    .build());
+        }
+    }
+
     private LogGroup logGroup(String id, String functionName, SchemaMigratorProps props) {
         LogGroup.Builder logs = LogGroup.Builder.create(this, id)
                 .retention(props.getLogRetention())
-                .removalPolicy(RemovalPolicy.DESTROY);
+                // DESTROY by default: a retained group of a fixed name would block the redeploy of a failed first
+                // deploy.
+                .removalPolicy(props.getLogRemovalPolicy());
         if (functionName != null) {
             logs.logGroupName("/aws/lambda/" + functionName);
         }
@@ -264,6 +329,16 @@ public class SchemaMigrator extends Construct implements IConnectable {
             ISecret plannerSecret) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
+        databaseEndpoint(props.getDatabase()).ifPresent(endpoint -> {
+            environment.put(DB_HOST, endpoint.getHostname());
+            Number port = endpoint.getPort();
+            environment.put(DB_PORT, Token.isUnresolved(port) ? Token.asString(port)
+                    : Integer.toString(port.intValue()));
+        });
+        if (props.getDatabaseName() != null) {
+            environment.put(DB_NAME, props.getDatabaseName());
+        }
+        secretsManagerEndpoint(props, environment);
         plainPlaceholders(props, environment);
         schemas(props, environment);
         props.getPlaceholderSecrets().forEach((name, secret) ->
@@ -295,6 +370,7 @@ public class SchemaMigrator extends Construct implements IConnectable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, plannerSecret.getSecretArn());
         environment.put(SKYLIFT_COMMANDS, PLANNER_COMMANDS);
+        secretsManagerEndpoint(props, environment);
         plainPlaceholders(props, environment);
         schemas(props, environment);
         return environment;
@@ -303,6 +379,38 @@ public class SchemaMigrator extends Construct implements IConnectable {
     private static void schemas(SchemaMigratorProps props, Map<String, String> environment) {
         if (!props.getSchemas().isEmpty()) {
             environment.put(FLYWAY_SCHEMAS, String.join(",", props.getSchemas()));
+        }
+    }
+
+    /**
+     * The writer endpoint of a cluster or an instance; empty for anything else, and for a cluster imported without its
+     * endpoint address (which CDK refuses to give): the secret must then hold {@code host} and {@code port}.
+     */
+    private static Optional<Endpoint> databaseEndpoint(IConnectable database) {
+        try {
+            if (database instanceof IDatabaseCluster cluster) {
+                return Optional.of(cluster.getClusterEndpoint());
+            }
+            if (database instanceof IDatabaseInstance instance) {
+                return Optional.of(instance.getInstanceEndpoint());
+            }
+        } catch (RuntimeException importedWithoutEndpoint) {
+            // jsii passes CDK's "Cannot access `clusterEndpoint` of an imported cluster without an endpoint address"
+            // as a plain RuntimeException; the getter does nothing else that could fail.
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The endpoint's own regional DNS name, the first of its DNS entries ({@code <hosted zone>:<name>}): the SDK then
+     * reaches Secrets Manager through it without private DNS, which would change every workload's path in the VPC.
+     */
+    private static void secretsManagerEndpoint(SchemaMigratorProps props, Map<String, String> environment) {
+        InterfaceVpcEndpoint endpoint = props.getSecretsManagerEndpoint();
+        if (endpoint != null) {
+            environment.put(SECRETS_MANAGER_ENDPOINT_URL, "https://" + Fn.select(1,
+                    Fn.split(":", Fn.select(0, endpoint.getVpcEndpointDnsEntries()))));
         }
     }
 
@@ -318,9 +426,10 @@ public class SchemaMigrator extends Construct implements IConnectable {
      * custom resource waits for the rules before it migrates.
      *
      * @param id          construct id of the rule(s), unique within this construct
+     * @param port        the port, for example {@code Port.tcp(5432)}; one port or a range, of one protocol
      * @param description the rules' description
      */
-    public void allowTo(String id, IConnectable target, Number port, String description) {
+    public void allowTo(String id, IConnectable target, Port port, String description) {
         Objects.requireNonNull(id, "id must not be null");
         Objects.requireNonNull(target, "target must not be null");
         Objects.requireNonNull(port, "port must not be null");
@@ -329,22 +438,25 @@ public class SchemaMigrator extends Construct implements IConnectable {
             throw new IllegalArgumentException("allowTo " + id + ": the target has no security group to admit the"
                     + " migrator into");
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rule = (Map<String, Object>) port.toRuleJson();
         int count = targets.size() * securityGroups.size();
         int n = 0;
         for (ISecurityGroup to : targets) {
             for (ISecurityGroup from : securityGroups) {
                 n++;
-                CfnSecurityGroupIngress rule = CfnSecurityGroupIngress.Builder.create(this, count == 1 ? id : id + n)
+                CfnSecurityGroupIngress ingress = CfnSecurityGroupIngress.Builder.create(this,
+                                count == 1 ? id : id + n)
                         .groupId(to.getSecurityGroupId())
                         .sourceSecurityGroupId(from.getSecurityGroupId())
-                        .ipProtocol("tcp")
-                        .fromPort(port)
-                        .toPort(port)
+                        .ipProtocol((String) rule.get("ipProtocol"))
+                        .fromPort((Number) rule.get("fromPort"))
+                        .toPort((Number) rule.get("toPort"))
                         .description(description)
                         .build();
-                ingressRules.add(rule);
+                ingressRules.add(ingress);
                 if (migration != null) {
-                    migration.getResource().getNode().addDependency(rule);
+                    migration.getResource().getNode().addDependency(ingress);
                 }
             }
         }
@@ -393,14 +505,46 @@ public class SchemaMigrator extends Construct implements IConnectable {
         return planner;
     }
 
-    /** The custom resource, or null with {@code migrateOn} {@link MigrationTrigger#NEVER}. */
+    /**
+     * The custom resource, or null with {@code migrateOn} {@link MigrationTrigger#NEVER}. A service that needs the
+     * schema of this deploy waits for it: in the same stack,
+     * {@code service.getNode().addDependency(migrator.getMigration())}; in another stack, make that stack depend on
+     * this one ({@code addDependency}), or read {@link #getSchemaVersion()} there (a reference orders the stacks).
+     */
     public SchemaMigration getMigration() {
         return migration;
     }
 
-    /** The alarms and the dashboard. */
+    /** The alarms and, when asked for, the dashboard; null with {@code monitoring(false)}. */
     public MigratorMonitoring getMonitoring() {
         return monitoring;
+    }
+
+    /**
+     * The function's own {@code MigrationFailed} metric (namespace {@value MigratorMonitoring#NAMESPACE}): 1 for each
+     * failed invocation, whoever invoked it; sum over five minutes. The one signal of a failed deploy: on the
+     * custom-resource path the function answers FAILED and returns normally, so Lambda counts no error.
+     */
+    public Metric metricMigrationFailed() {
+        return metricMigrationFailed(null);
+    }
+
+    /** {@link #metricMigrationFailed()} with other options (period, statistic, label). */
+    public Metric metricMigrationFailed(MetricOptions options) {
+        return MigratorMonitoring.metric(function, MigratorMonitoring.MIGRATION_FAILED, "Sum", options);
+    }
+
+    /**
+     * The function's own {@code MigrationDuration} metric, in milliseconds: how long each command took from the
+     * handler's start to its answer (not Lambda's billed duration); maximum over five minutes.
+     */
+    public Metric metricDuration() {
+        return metricDuration(null);
+    }
+
+    /** {@link #metricDuration()} with other options (period, statistic, label). */
+    public Metric metricDuration(MetricOptions options) {
+        return MigratorMonitoring.metric(function, MigratorMonitoring.MIGRATION_DURATION, "Maximum", options);
     }
 
     /**

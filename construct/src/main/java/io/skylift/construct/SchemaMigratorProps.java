@@ -7,10 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -64,6 +67,13 @@ public final class SchemaMigratorProps {
     private final String plannerUsername;
     private final String plannerFunctionName;
     private final IamDatabaseAuthentication iamAuthentication;
+    // Adoption (issue 19): an RDS-managed secret, a customer managed key, an endpoint without private DNS, monitoring
+    // and log group as choices.
+    private final IKey databaseSecretKey;
+    private final InterfaceVpcEndpoint secretsManagerEndpoint;
+    private final boolean monitoring;
+    private final boolean dashboard;
+    private final RemovalPolicy logRemovalPolicy;
 
     private SchemaMigratorProps(Builder b) {
         vpc = required(b.vpc, "vpc");
@@ -101,6 +111,10 @@ public final class SchemaMigratorProps {
         logRetention = b.logRetention == null ? RetentionDays.ONE_MONTH : b.logRetention;
         alarmTopic = b.alarmTopic;
         dashboardName = b.dashboardName;
+        if (alarmTopic != null && Boolean.FALSE.equals(b.monitoring)) {
+            throw new IllegalArgumentException("alarmTopic needs monitoring: the topic is for the alarms that"
+                    + " monitoring(false) leaves out");
+        }
         migrateOn = b.migrateOn == null ? MigrationTrigger.EVERY_DEPLOY : b.migrateOn;
         deployId = SchemaMigration.checkedDeployId(b.deployId, migrateOn);
         dependsOn = List.copyOf(b.dependsOn);
@@ -116,6 +130,23 @@ public final class SchemaMigratorProps {
         if (iamAuthentication != null && planner) {
             throw new IllegalArgumentException("iamAuthentication and planner cannot be combined: the migration role"
                     + " may not create roles, so it cannot keep the planner's; leave one of them unset");
+        }
+        databaseSecretKey = b.databaseSecretKey;
+        secretsManagerEndpoint = b.secretsManagerEndpoint;
+        monitoring = b.monitoring == null || b.monitoring;
+        dashboard = b.dashboard == null ? dashboardName != null : b.dashboard;
+        if (dashboard && !monitoring) {
+            throw new IllegalArgumentException("dashboard needs monitoring: leave monitoring unset (true) or set"
+                    + " dashboard(false)");
+        }
+        if (!dashboard && dashboardName != null) {
+            throw new IllegalArgumentException("dashboardName '" + dashboardName + "' is set but dashboard is false:"
+                    + " drop one of them");
+        }
+        logRemovalPolicy = b.logRemovalPolicy == null ? RemovalPolicy.DESTROY : b.logRemovalPolicy;
+        if (databaseName != null && databaseName.isBlank()) {
+            throw new IllegalArgumentException("databaseName must not be blank: name the database the migrations run"
+                    + " in, or leave it unset (the secret's dbname is used)");
         }
         if (planner) {
             if (!(database instanceof ISecretAttachmentTarget)) {
@@ -248,9 +279,34 @@ public final class SchemaMigratorProps {
         return planner;
     }
 
-    /** Null unless given; required with the planner. */
+    /** Null = the secret's {@code dbname} (the function's {@code DB_NAME} is then unset); required with the planner. */
     public String getDatabaseName() {
         return databaseName;
+    }
+
+    /** Null = none beyond the secret's own {@code getEncryptionKey()}, which is granted whenever the secret names it. */
+    public IKey getDatabaseSecretKey() {
+        return databaseSecretKey;
+    }
+
+    /** Null = the function reaches Secrets Manager by the SDK's default name (NAT, or an endpoint with private DNS). */
+    public InterfaceVpcEndpoint getSecretsManagerEndpoint() {
+        return secretsManagerEndpoint;
+    }
+
+    /** Whether the construct adds its alarms ({@link MigratorMonitoring}); default true. */
+    public boolean isMonitoring() {
+        return monitoring;
+    }
+
+    /** Whether the monitoring has a dashboard; default false, true when {@code dashboardName} is given. */
+    public boolean isDashboard() {
+        return dashboard;
+    }
+
+    /** What happens to the log groups when they leave the stack; default {@link RemovalPolicy#DESTROY}. */
+    public RemovalPolicy getLogRemovalPolicy() {
+        return logRemovalPolicy;
     }
 
     /** The planner's role; default {@value #DEFAULT_PLANNER_USERNAME}. */
@@ -295,6 +351,11 @@ public final class SchemaMigratorProps {
         private String plannerUsername;
         private String plannerFunctionName;
         private IamDatabaseAuthentication iamAuthentication;
+        private IKey databaseSecretKey;
+        private InterfaceVpcEndpoint secretsManagerEndpoint;
+        private Boolean monitoring;
+        private Boolean dashboard;
+        private RemovalPolicy logRemovalPolicy;
 
         private Builder() {
         }
@@ -319,7 +380,9 @@ public final class SchemaMigratorProps {
 
         /**
          * The database as connections (required): a cluster, an imported cluster, or anything with security groups.
-         * Each of its security groups gets an ingress rule admitting the function's on {@code databasePort}.
+         * Each of its security groups gets an ingress rule admitting the function's on {@code databasePort}. A cluster
+         * ({@code IDatabaseCluster}, imported with its {@code clusterEndpointAddress}) or an instance also gives the
+         * function its writer endpoint as {@code DB_HOST} and {@code DB_PORT}.
          */
         public Builder database(IConnectable value) {
             database = value;
@@ -333,8 +396,12 @@ public final class SchemaMigratorProps {
         }
 
         /**
-         * The secret the function connects with (required), RDS JSON: {@code username}, {@code password},
-         * {@code host}, {@code port}, {@code dbname}. Read access is granted.
+         * The secret the function connects with (required), RDS JSON. {@code username} and {@code password} suffice
+         * (all an RDS-managed master secret, {@code ManageMasterUserPassword}, holds) when {@code database} is a
+         * cluster or an instance whose endpoint the construct can read and {@code databaseName} is given: the function
+         * then gets them as {@code DB_HOST}, {@code DB_PORT} and {@code DB_NAME}, which win over the secret's
+         * {@code host}, {@code port} and {@code dbname}. Read access is granted, and {@code kms:Decrypt} on the
+         * secret's {@code getEncryptionKey()} when it names one (an imported secret: {@code databaseSecretKey}).
          */
         public Builder databaseSecret(ISecret value) {
             databaseSecret = value;
@@ -398,13 +465,13 @@ public final class SchemaMigratorProps {
             return this;
         }
 
-        /** The topic the two alarms notify; default none (alarms without actions). */
+        /** The topic the two alarms notify; default none (alarms without actions). Needs {@code monitoring}. */
         public Builder alarmTopic(ITopic value) {
             alarmTopic = value;
             return this;
         }
 
-        /** The dashboard's name; default generated. */
+        /** The dashboard's name; default generated. Setting it asks for the dashboard. */
         public Builder dashboardName(String value) {
             dashboardName = value;
             return this;
@@ -450,7 +517,11 @@ public final class SchemaMigratorProps {
             return this;
         }
 
-        /** The database the migrations run in, the planner secret's {@code dbname}; required with the planner. */
+        /**
+         * The database the migrations run in: the function's {@code DB_NAME} (winning over the secret's
+         * {@code dbname}) and the planner secret's {@code dbname}; default the secret's {@code dbname}; required with
+         * the planner and with a secret that holds no {@code dbname} (an RDS-managed one).
+         */
         public Builder databaseName(String value) {
             databaseName = value;
             return this;
@@ -479,6 +550,59 @@ public final class SchemaMigratorProps {
         /** The planner function's physical name; default generated. */
         public Builder plannerFunctionName(String value) {
             plannerFunctionName = value;
+            return this;
+        }
+
+        /**
+         * The customer managed key of an imported {@code databaseSecret} (one imported by ARN does not know its key),
+         * granted {@code kms:Decrypt} to the function; default none. A secret that knows its key (created in the app,
+         * or imported with {@code Secret.fromSecretAttributes(... encryptionKey ...)}) needs nothing here. The key's
+         * policy must let the account's IAM policies grant it (the default key policy does).
+         */
+        public Builder databaseSecretKey(IKey value) {
+            databaseSecretKey = value;
+            return this;
+        }
+
+        /**
+         * A Secrets Manager interface endpoint the functions use by its own DNS name
+         * ({@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, which the AWS SDK honours), so the endpoint needs no private DNS
+         * and no other workload's path to Secrets Manager changes ({@link MigratorEndpoints}); their security group is
+         * admitted to it on 443 and the migration waits for it. Default none: the SDK's default name (a NAT, or an
+         * endpoint with private DNS the VPC already has).
+         */
+        public Builder secretsManagerEndpoint(InterfaceVpcEndpoint value) {
+            secretsManagerEndpoint = value;
+            return this;
+        }
+
+        /**
+         * Adds the two alarms ({@code MigrationFailed}, {@code Errors}); default true. Without them, alarm on
+         * {@link SchemaMigrator#metricMigrationFailed()} yourself: on the custom-resource path a failed migration is
+         * no Lambda error.
+         */
+        public Builder monitoring(Boolean value) {
+            monitoring = value;
+            return this;
+        }
+
+        /**
+         * Adds a dashboard beside the alarms; default false (true when {@code dashboardName} is given): one dashboard
+         * per tenant is a choice, not a cost every migrator carries.
+         */
+        public Builder dashboard(Boolean value) {
+            dashboard = value;
+            return this;
+        }
+
+        /**
+         * What happens to the functions' log groups when they leave the stack; default {@link RemovalPolicy#DESTROY}.
+         * {@link RemovalPolicy#RETAIN} keeps the logs of a deleted migrator, but with a {@code functionName} the
+         * retained group then blocks the next create of the same name (a failed first deploy is deleted and
+         * redeployed): delete the group by hand before that deploy.
+         */
+        public Builder logRemovalPolicy(RemovalPolicy value) {
+            logRemovalPolicy = value;
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
@@ -38,7 +39,7 @@ class MigrateOnTest {
 
     @Test
     void by_default_every_deploy_migrates_with_a_deploy_id() throws IOException {
-        Template template = synth(migrations("a"), null);
+        Template template = synth(migrations("a"), (MigrationTrigger) null);
         template.hasResourceProperties(RESOURCE, Map.of(SchemaMigration.DEPLOY_ID, "2026-11-28T09:15:00Z"));
         assertThat(template.findResources(RESOURCE).keySet()).singleElement().asString()
                 .startsWith("MigratorSchemaMigration");
@@ -65,8 +66,41 @@ class MigrateOnTest {
         String before = logicalId(synth(migrations, MigrationTrigger.MIGRATIONS_CHANGE));
         Files.writeString(migrations.resolve("V2__b.sql"), "CREATE TABLE b (id int, note text);\n");
         String after = logicalId(synth(migrations, MigrationTrigger.MIGRATIONS_CHANGE));
-        assertThat(after).isNotEqualTo(before).startsWith("MigratorSchemaMigration")
-                .contains(MigrationsDigest.of(migrations.toString()));
+        assertThat(after).isNotEqualTo(before).startsWith("MigratorSchemaMigration");
+    }
+
+    @Test
+    void pointing_the_migrator_at_another_cluster_secret_or_database_changes_the_custom_resources_logical_id()
+            throws IOException {
+        Path migrations = migrations("a");
+        String before = logicalId(synth(migrations, (stack, props) -> props));
+        assertThat(logicalId(synth(migrations, (stack, props) -> props))).as("the same target").isEqualTo(before);
+        assertThat(logicalId(synth(migrations, (stack, props) -> props.databaseName("orders_eu"))))
+                .as("another database").isNotEqualTo(before);
+        assertThat(logicalId(synth(migrations, (stack, props) -> props.databaseSecret(Secret.fromSecretCompleteArn(
+                stack, "OtherSecret", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-eu-db-XyZaBc")))))
+                .as("another secret").isNotEqualTo(before);
+        assertThat(logicalId(synth(migrations, (stack, props) -> props.database(DatabaseCluster
+                .fromDatabaseClusterAttributes(stack, "OtherCluster", DatabaseClusterAttributes.builder()
+                        .clusterIdentifier("orders-eu")
+                        .clusterEndpointAddress("orders-eu.cluster-xyz.eu-west-1.rds.amazonaws.com")
+                        .port(5432)
+                        .securityGroups(List.of(SecurityGroup.fromSecurityGroupId(stack, "OtherSg",
+                                "sg-0db0000000000000b")))
+                        .build())))))
+                .as("another cluster").isNotEqualTo(before);
+        assertThat(logicalId(synth(migrations, (stack, props) -> props.placeholders(Map.of("region_name", "EU")))))
+                .as("another placeholder value").isNotEqualTo(before);
+    }
+
+    @Test
+    void without_a_target_the_digest_is_the_migrations_alone() throws IOException {
+        Path migrations = migrations("a");
+        assertThat(MigrationsDigest.of(migrations.toString(), Map.of()))
+                .isEqualTo(MigrationsDigest.of(migrations.toString()));
+        assertThat(MigrationsDigest.of(migrations.toString(), Map.of("DB_HOST", "a")))
+                .isNotEqualTo(MigrationsDigest.of(migrations.toString(), Map.of("DB_HOST", "b")))
+                .isNotEqualTo(MigrationsDigest.of(migrations.toString()));
     }
 
     @Test
@@ -108,6 +142,16 @@ class MigrateOnTest {
         Files.writeString(dir.resolve("V1__a.sql"), "CREATE TABLE a (id int);\n");
         Files.writeString(dir.resolve("V2__b.sql"), "CREATE TABLE b (id int);\n");
         return dir;
+    }
+
+    /** With MIGRATIONS_CHANGE, the props {@code change} returns. */
+    private static Template synth(Path migrations,
+            BiFunction<Stack, SchemaMigratorProps.Builder, SchemaMigratorProps.Builder> change) {
+        Stack stack = new Stack(new App(), "Orders");
+        SchemaMigratorProps.Builder props = change.apply(stack, props(stack, migrations)
+                .migrateOn(MigrationTrigger.MIGRATIONS_CHANGE));
+        new SchemaMigrator(stack, "Migrator", props.build());
+        return Template.fromStack(stack);
     }
 
     private static Template synth(Path migrations, MigrationTrigger migrateOn) {

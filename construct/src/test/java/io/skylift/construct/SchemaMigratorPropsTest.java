@@ -106,6 +106,20 @@ class SchemaMigratorPropsTest {
     }
 
     @Test
+    void monitoring_choices_that_contradict_each_other_are_refused_and_the_defaults_are_alarms_without_a_dashboard() {
+        refused(b -> b.monitoring(false).dashboard(true), "dashboard needs monitoring");
+        refused(b -> b.monitoring(false).alarmTopic(software.amazon.awscdk.services.sns.Topic.fromTopicArn(stack,
+                "T" + System.nanoTime(), "arn:aws:sns:eu-west-1:111111111111:t")), "alarmTopic needs monitoring");
+        refused(b -> b.dashboard(false).dashboardName("orders"), "dashboardName", "orders", "dashboard is false");
+        refused(b -> b.databaseName(" "), "databaseName must not be blank");
+        SchemaMigratorProps defaults = valid().build();
+        assertThat(defaults.isMonitoring()).isTrue();
+        assertThat(defaults.isDashboard()).isFalse();
+        assertThat(defaults.getLogRemovalPolicy()).isEqualTo(software.amazon.awscdk.RemovalPolicy.DESTROY);
+        assertThat(valid().dashboardName("orders").build().isDashboard()).as("a name asks for it").isTrue();
+    }
+
+    @Test
     void placeholder_names_must_be_environment_variable_names() {
         refused(b -> b.placeholders(Map.of("app-password", "x")), "placeholders", "app-password");
         refused(b -> b.placeholderSecrets(Map.of("1st", PlaceholderSecret.fromSecret(

@@ -102,7 +102,7 @@ class SchemaMigratorTest {
                                 "GroupId"))))));
         template.resourceCountIs("Custom::SkyliftSchemaMigration", 1);
         template.resourceCountIs("AWS::CloudWatch::Alarm", 2);
-        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 0);
         template.resourceCountIs("AWS::EC2::SecurityGroup", 1);
         template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 0,
                 "MaximumEventAgeInSeconds", 120));

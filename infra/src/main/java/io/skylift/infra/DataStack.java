@@ -37,8 +37,9 @@ public final class DataStack extends Stack {
     public DataStack(Construct scope, String id, StageStackProps props) {
         super(scope, id, props.stackProps(nameOf(props.settings(), props.stage()),
                 "Skylift " + props.stage().name() + ": network and Aurora Serverless v2 PostgreSQL",
-                // A protected database comes with a protected stack: deleting either takes two deliberate steps.
-                props.stage().deletionProtection()));
+                // Every stage: the migrator stack reads this one's outputs by weak references, which do not stop a
+                // delete; protection makes deleting the cluster under a migrator a deliberate second step.
+                true));
         SkyliftSettings settings = props.settings();
         StageSettings stage = props.stage();
 

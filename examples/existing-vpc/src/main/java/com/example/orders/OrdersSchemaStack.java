@@ -47,8 +47,8 @@ public class OrdersSchemaStack extends Stack {
                 .migrationsDirectory("migrations")
                 .build());
         // These subnets reach Secrets Manager and S3 already (a NAT gateway, or the VPC's own endpoints, open to the
-        // VPC). Isolated subnets without them: MigratorEndpoints.addTo(vpc, subnets), then
-        // migrator.allowTo("SecretsManagerIngress", endpoints.getSecretsManagerEndpoint(), 443, "HTTPS").
+        // VPC). Isolated subnets without them: MigratorEndpoints.addTo(vpc, subnets) before the migrator, and
+        // .secretsManagerEndpoint(endpoints.getSecretsManagerEndpoint()) in its props (docs/adopting.md).
 
         CfnOutput.Builder.create(this, "SchemaVersion").value(migrator.getSchemaVersion()).build();
         CfnOutput.Builder.create(this, "MigratorFunctionName").value(migrator.getFunction().getFunctionName()).build();
