@@ -245,10 +245,15 @@ class MigrationWorkflowTest {
         assertThat(eu).containsEntry("FLYWAY_PLACEHOLDERS_REGION", "eu")
                 .containsEntry("FLYWAY_PLACEHOLDERS_PRODUCT", "skylift")
                 .containsEntry("DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:eu-db-AbCdEf")
+                .as("an RDS-managed secret holds no endpoint: each target's task gets its own cluster's")
+                .containsEntry("DB_HOST", "eu.cluster-abc.eu-west-1.rds.amazonaws.com")
+                .containsEntry("DB_PORT", "5432")
                 .doesNotContainKeys("FLYWAY_SCHEMAS", "PLACEHOLDER_SECRET_APP_PASSWORD", "PLANNER_SECRET_ARN");
         assertThat(apac).containsEntry("FLYWAY_PLACEHOLDERS_REGION", "apac");
         assertThat(us).containsEntry("FLYWAY_PLACEHOLDERS_REGION", "us")
                 .containsEntry("FLYWAY_SCHEMAS", "billing,audit")
+                .containsEntry("DB_NAME", "app")
+                .containsEntry("DB_HOST", "us.cluster-abc.eu-west-1.rds.amazonaws.com")
                 .containsEntry("PLACEHOLDER_SECRET_APP_PASSWORD",
                         "arn:aws:secretsmanager:eu-west-1:111111111111:secret:us-app-AbCdEf#password")
                 .as("a migrate by the task keeps the planner's role as the function's does")
@@ -259,6 +264,8 @@ class MigrationWorkflowTest {
 
     @Test
     void the_task_definition_holds_only_what_every_target_shares() {
+        // Not DB_PORT either, though every target's is 5432: an input item naming only its secret must reach that
+        // secret's database, not an endpoint of the construct's targets.
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
                 "ContainerDefinitions", List.of(Match.objectLike(Map.of(
                         "Environment", List.of(Map.of("Name", "FLYWAY_PLACEHOLDERS_PRODUCT", "Value", "skylift")))))));
