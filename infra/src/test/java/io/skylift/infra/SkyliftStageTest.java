@@ -308,7 +308,7 @@ class SkyliftStageTest {
         }
         assertThat(staged.resolve("function/target/skylift-function.jar")).isRegularFile();
         assertThat(staged.resolve("function/target/dependency")).isDirectoryContaining("glob:**/flyway-core-*.jar");
-        assertThat(staged.resolve("function/src/main/lambda/bootstrap")).isExecutable();
+        assertThat(staged.resolve("image/src/main/lambda/bootstrap")).isExecutable();
         assertThat(staged.resolve("image/target/training")).isDirectoryContaining("glob:**/*.jar");
         try (var top = java.nio.file.Files.list(staged)) {
             assertThat(top.map(p -> p.getFileName().toString()).sorted().toList()).as("the context, nothing else")
