@@ -1,5 +1,6 @@
 package io.skylift.construct;
 
+import io.skylift.contract.Metrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,10 +35,10 @@ import software.constructs.Construct;
 public class MigratorMonitoring extends Construct {
 
     /** Namespace of the function's embedded metrics (the function's {@code InvocationLog.NAMESPACE}). */
-    public static final String NAMESPACE = "Skylift";
+    public static final String NAMESPACE = Metrics.NAMESPACE;
 
     /** The function's metric that is 1 for each failed invocation. */
-    public static final String MIGRATION_FAILED = "MigrationFailed";
+    public static final String MIGRATION_FAILED = Metrics.MIGRATION_FAILED;
 
     private static final Duration PERIOD = Duration.minutes(5);
 
@@ -91,9 +92,9 @@ public class MigratorMonitoring extends Construct {
                                 graph("Duration (ms)", List.of(
                                         function.metricDuration(MetricOptions.builder().period(PERIOD)
                                                 .statistic("Maximum").build()),
-                                        skylift(function, "MigrationDuration", "Maximum"))),
+                                        skylift(function, Metrics.MIGRATION_DURATION, "Maximum"))),
                                 graph("Migrations applied and failed", List.of(
-                                        skylift(function, "MigrationsApplied", "Sum"),
+                                        skylift(function, Metrics.MIGRATIONS_APPLIED, "Sum"),
                                         skylift(function, MIGRATION_FAILED, "Sum"))))))
                 .build();
     }
@@ -126,7 +127,7 @@ public class MigratorMonitoring extends Construct {
         return Metric.Builder.create()
                 .namespace(NAMESPACE)
                 .metricName(name)
-                .dimensionsMap(Map.of("FunctionName", function.getFunctionName()))
+                .dimensionsMap(Map.of(Metrics.FUNCTION_NAME_DIMENSION, function.getFunctionName()))
                 .statistic(statistic)
                 .period(PERIOD)
                 .build();
