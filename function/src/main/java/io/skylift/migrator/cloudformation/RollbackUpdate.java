@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * @param deployId       the deploy being rolled back to; null when its properties carry none
  * @param failedDeployId the deploy that failed and is being rolled back: the function's own
  */
-public record RollbackUpdate(String deployId, String failedDeployId) {
+record RollbackUpdate(String deployId, String failedDeployId) {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackUpdate.class);
     /** The custom resource's property that carries the deploy's id. */
     public static final String DEPLOY_ID = SchemaMigrationResource.DEPLOY_ID;

@@ -12,7 +12,7 @@ import java.util.Map;
  * What bounds a task's command instead of Lambda's 15 minutes: nothing but {@value #TIMEOUT_VARIABLE} when it is set,
  * and SIGTERM (ECS stopping the task, which is how a Step Functions timeout or {@code aws ecs stop-task} ends it).
  */
-public final class TaskLimit {
+final class TaskLimit {
     /** Optional: the longest the command may run, in seconds; unset, the task runs until the command ends. */
     public static final String TIMEOUT_VARIABLE = "SKYLIFT_TASK_TIMEOUT_SECONDS";
     /**
