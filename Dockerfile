@@ -34,7 +34,7 @@ COPY --from=build /build/function/target/skylift-function.jar ${LAMBDA_TASK_ROOT
 COPY migrations ${LAMBDA_TASK_ROOT}/migrations/
 # Readable by all (Lambda runs as a non-root user): ADD --chmod above, and the RUN writes with the default umask.
 COPY --from=rds-ca /rds-ca ${LAMBDA_TASK_ROOT}/rds-ca/
-COPY function/src/main/lambda/bootstrap ${LAMBDA_TASK_ROOT}/bootstrap
+COPY image/src/main/lambda/bootstrap ${LAMBDA_TASK_ROOT}/bootstrap
 
 # The AOT cache (JEPs 483, 514, 515): the training run starts the function through the bootstrap in training mode and
 # drives the real handler through a deploy's invocations (a migrate that applies, one with nothing to do, info, and

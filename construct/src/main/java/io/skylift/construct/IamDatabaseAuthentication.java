@@ -1,5 +1,6 @@
 package io.skylift.construct;
 
+import io.skylift.contract.EnvironmentVariables;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,7 @@ import software.amazon.awscdk.services.rds.IDatabaseCluster;
  */
 public record IamDatabaseAuthentication(IDatabaseCluster cluster, String migrationRole) {
     /** The function's variable naming the role (its {@code DB_IAM_USER}). */
-    public static final String DB_IAM_USER = "DB_IAM_USER";
+    public static final String DB_IAM_USER = EnvironmentVariables.DB_IAM_USER;
     private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public IamDatabaseAuthentication {
@@ -52,9 +53,9 @@ public record IamDatabaseAuthentication(IDatabaseCluster cluster, String migrati
     Map<String, String> environment(int port, String databaseName) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_IAM_USER, migrationRole);
-        environment.put("DB_HOST", cluster.getClusterEndpoint().getHostname());
-        environment.put("DB_PORT", Integer.toString(port));
-        environment.put("DB_NAME", databaseName);
+        environment.put(EnvironmentVariables.DB_HOST, cluster.getClusterEndpoint().getHostname());
+        environment.put(EnvironmentVariables.DB_PORT, Integer.toString(port));
+        environment.put(EnvironmentVariables.DB_NAME, databaseName);
         return environment;
     }
 

@@ -2,6 +2,7 @@ package io.skylift.construct;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.skylift.contract.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -73,7 +74,7 @@ import software.constructs.Construct;
  */
 public class MigrationWorkflow extends Construct implements IConnectable {
     /** The metric namespace, shared with the function's metrics. */
-    public static final String NAMESPACE = "Skylift";
+    public static final String NAMESPACE = Metrics.NAMESPACE;
     /** The metric counting failed targets, by {@value #WORKFLOW_DIMENSION}. */
     public static final String FAILED_TARGETS_METRIC = "FailedTargets";
     public static final String WORKFLOW_DIMENSION = "Workflow";

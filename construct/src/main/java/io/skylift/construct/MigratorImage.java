@@ -42,7 +42,7 @@ public final class MigratorImage {
     static final String RESOURCE_ROOT = "/io/skylift/construct/image";
 
     /** The image's entry point, which must stay executable (resources and jar entries lose the mode). */
-    private static final String BOOTSTRAP = "function/src/main/lambda/bootstrap";
+    private static final String BOOTSTRAP = "image/src/main/lambda/bootstrap";
 
     /** What the Dockerfile needs from the artifact, checked before staging. */
     private static final List<String> REQUIRED = List.of("Dockerfile", "function/target/skylift-function.jar",

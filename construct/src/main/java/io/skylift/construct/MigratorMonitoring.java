@@ -1,5 +1,6 @@
 package io.skylift.construct;
 
+import io.skylift.contract.Metrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,13 +35,13 @@ import software.constructs.Construct;
 public class MigratorMonitoring extends Construct {
 
     /** Namespace of the function's embedded metrics (the function's {@code InvocationLog.NAMESPACE}). */
-    public static final String NAMESPACE = "Skylift";
+    public static final String NAMESPACE = Metrics.NAMESPACE;
 
     /** The function's metric that is 1 for each failed invocation. */
-    public static final String MIGRATION_FAILED = "MigrationFailed";
+    public static final String MIGRATION_FAILED = Metrics.MIGRATION_FAILED;
 
     /** The function's metric holding each command's duration in milliseconds. */
-    public static final String MIGRATION_DURATION = "MigrationDuration";
+    public static final String MIGRATION_DURATION = Metrics.MIGRATION_DURATION;
 
     private static final Duration PERIOD = Duration.minutes(5);
 
@@ -96,7 +97,7 @@ public class MigratorMonitoring extends Construct {
                                                 .statistic("Maximum").build()),
                                         metric(function, MIGRATION_DURATION, "Maximum", null))),
                                 graph("Migrations applied and failed", List.of(
-                                        metric(function, "MigrationsApplied", "Sum", null),
+                                        metric(function, Metrics.MIGRATIONS_APPLIED, "Sum", null),
                                         metric(function, MIGRATION_FAILED, "Sum", null))))))
                 .build();
     }
@@ -133,7 +134,7 @@ public class MigratorMonitoring extends Construct {
         Metric metric = Metric.Builder.create()
                 .namespace(NAMESPACE)
                 .metricName(name)
-                .dimensionsMap(Map.of("FunctionName", function.getFunctionName()))
+                .dimensionsMap(Map.of(Metrics.FUNCTION_NAME_DIMENSION, function.getFunctionName()))
                 .statistic(statistic)
                 .period(PERIOD)
                 .build();

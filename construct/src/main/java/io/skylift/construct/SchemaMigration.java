@@ -1,5 +1,6 @@
 package io.skylift.construct;
 
+import io.skylift.contract.SchemaMigrationResource;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -30,10 +31,10 @@ import software.constructs.Construct;
 public class SchemaMigration extends Construct {
 
     /** Resource type shown in CloudFormation's events. */
-    public static final String RESOURCE_TYPE = "Custom::SkyliftSchemaMigration";
+    public static final String RESOURCE_TYPE = SchemaMigrationResource.TYPE;
 
     /** The property that changes on every deploy. */
-    public static final String DEPLOY_ID = "DeployId";
+    public static final String DEPLOY_ID = SchemaMigrationResource.DEPLOY_ID;
 
     private static final Pattern UTC_INSTANT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
 
@@ -122,12 +123,12 @@ public class SchemaMigration extends Construct {
 
     /** The schema version after the deploy's migration ({@code Fn::GetAtt SchemaVersion}). */
     public String getSchemaVersion() {
-        return resource.getAttString("SchemaVersion");
+        return resource.getAttString(SchemaMigrationResource.SCHEMA_VERSION);
     }
 
     /** How many migrations the deploy applied ({@code Fn::GetAtt MigrationsApplied}). */
     public String getMigrationsApplied() {
-        return resource.getAttString("MigrationsApplied");
+        return resource.getAttString(SchemaMigrationResource.MIGRATIONS_APPLIED);
     }
 
     /** The custom resource. */

@@ -2,6 +2,7 @@ package io.skylift.construct;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.skylift.contract.EnvironmentVariables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,27 +70,27 @@ public class SchemaMigrator extends Construct implements IConnectable {
     public static final int MAX_EVENT_AGE_SECONDS = 120;
 
     /** The environment variable naming the database secret. */
-    public static final String DB_SECRET_ARN = "DB_SECRET_ARN";
+    public static final String DB_SECRET_ARN = EnvironmentVariables.DB_SECRET_ARN;
     /** The database's host, winning over the secret's {@code host} (the function's {@code DB_HOST}). */
-    public static final String DB_HOST = "DB_HOST";
+    public static final String DB_HOST = EnvironmentVariables.DB_HOST;
     /** The database's port, winning over the secret's {@code port} (the function's {@code DB_PORT}). */
-    public static final String DB_PORT = "DB_PORT";
+    public static final String DB_PORT = EnvironmentVariables.DB_PORT;
     /** The database's name, winning over the secret's {@code dbname} (the function's {@code DB_NAME}). */
-    public static final String DB_NAME = "DB_NAME";
+    public static final String DB_NAME = EnvironmentVariables.DB_NAME;
     /** The AWS SDK's own variable for the Secrets Manager endpoint, set to an interface endpoint's DNS name. */
     public static final String SECRETS_MANAGER_ENDPOINT_URL = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
     /** Prefix of the environment variables mapping a placeholder to a secret ({@code <arn>#<key>}). */
-    public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
+    public static final String PLACEHOLDER_SECRET_PREFIX = EnvironmentVariables.PLACEHOLDER_SECRET_PREFIX;
     /** Prefix of Flyway's own environment variables for plain placeholders. */
     public static final String FLYWAY_PLACEHOLDER_PREFIX = "FLYWAY_PLACEHOLDERS_";
     /** Flyway's environment variable for the schemas it manages. */
     public static final String FLYWAY_SCHEMAS = "FLYWAY_SCHEMAS";
     /** The environment variable fixing the commands a function accepts (the function's {@code SKYLIFT_COMMANDS}). */
-    public static final String SKYLIFT_COMMANDS = "SKYLIFT_COMMANDS";
+    public static final String SKYLIFT_COMMANDS = EnvironmentVariables.SKYLIFT_COMMANDS;
     /** The environment variable holding the custom resource's {@code DeployId} (the function's rollback rule). */
-    public static final String SKYLIFT_DEPLOY_ID = "SKYLIFT_DEPLOY_ID";
+    public static final String SKYLIFT_DEPLOY_ID = EnvironmentVariables.SKYLIFT_DEPLOY_ID;
     /** The migrator's environment variable naming the planner's secret, whose role it keeps. */
-    public static final String PLANNER_SECRET_ARN = "PLANNER_SECRET_ARN";
+    public static final String PLANNER_SECRET_ARN = EnvironmentVariables.PLANNER_SECRET_ARN;
     /** The planner's commands: read, plan, lint and check drift, never migrate, repair or baseline. */
     public static final String PLANNER_COMMANDS = "plan,lint,info,validate,drift";
 

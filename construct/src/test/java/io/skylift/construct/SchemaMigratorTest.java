@@ -189,7 +189,7 @@ class SchemaMigratorTest {
         assertThat(staged.resolve("Dockerfile")).hasSameTextualContentAs(Path.of("../Dockerfile"));
         assertThat(staged.resolve("function/target/skylift-function.jar")).isRegularFile();
         assertThat(staged.resolve("function/target/dependency")).isDirectoryContaining("glob:**/flyway-core-*.jar");
-        assertThat(staged.resolve("function/src/main/lambda/bootstrap")).as("the entry point stays executable")
+        assertThat(staged.resolve("image/src/main/lambda/bootstrap")).as("the entry point stays executable")
                 .isExecutable();
         assertThat(staged.resolve("image/target/training")).isDirectoryContaining("glob:**/*.jar");
         assertThat(names(staged)).containsExactly("Dockerfile", "function", "image", "migrations");

@@ -5,7 +5,7 @@ package io.skylift.migrator;
  * what the operator reads: it names the failing migration and the database's error, and holds no secret.
  * It carries no cause, so nothing unredacted travels with it into Lambda's error output.
  */
-public final class InvocationFailedException extends RuntimeException {
+final class InvocationFailedException extends RuntimeException {
     public InvocationFailedException(String message) {
         super(message, null, false, true);
     }

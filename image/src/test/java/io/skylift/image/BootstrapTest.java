@@ -37,7 +37,7 @@ class BootstrapTest {
     @BeforeEach
     void layOut() throws IOException {
         taskRoot = Files.createDirectories(directory.resolve("task"));
-        Files.copy(DockerfileStages.REPOSITORY.resolve("function/src/main/lambda/bootstrap"),
+        Files.copy(DockerfileStages.REPOSITORY.resolve("image/src/main/lambda/bootstrap"),
                 taskRoot.resolve("bootstrap"));
         Path lib = Files.createDirectories(taskRoot.resolve("lib"));
         for (String jar : List.of("skylift-function.jar", "aws-lambda-java-core-1.4.0.jar", "Zeta.jar")) {

@@ -21,7 +21,7 @@ class JdkRequirementTest {
     void without_a_new_enough_jdk_installed_the_readme_command_stops_at_once_naming_the_version_needed() throws Exception {
         Path repository = DockerfileStages.REPOSITORY;
         ProcessBuilder builder = new ProcessBuilder(List.of(repository.resolve("mvnw").toString(), "-B", "-o", "-q",
-                "-pl", "function", "test-compile", "-Dskylift.jdk=99")).directory(repository.toFile())
+                "-pl", "function", "-am", "test-compile", "-Dskylift.jdk=99")).directory(repository.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();

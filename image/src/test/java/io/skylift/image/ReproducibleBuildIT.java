@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * always builds on one).
  */
 class ReproducibleBuildIT {
-    private static final List<String> MODULES = List.of("lint", "testkit", "function", "image");
+    private static final List<String> MODULES = List.of("contract", "lint", "testkit", "function", "image");
     /** What the Dockerfile copies from the build (its build stage), relative to the repository. */
     private static final List<String> BUILD_OUTPUTS = List.of("function/target/skylift-function.jar",
             "function/target/dependency", "image/target/training");

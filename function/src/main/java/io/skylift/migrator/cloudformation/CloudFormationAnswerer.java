@@ -1,5 +1,6 @@
 package io.skylift.migrator.cloudformation;
 
+import io.skylift.contract.SchemaMigrationResource;
 import io.skylift.migrator.ResultStatus;
 import io.skylift.migrator.deadline.Deadline;
 import io.skylift.migrator.invocation.CloudFormationRequest;
@@ -68,8 +69,8 @@ public final class CloudFormationAnswerer {
                         + "schema stays as it is", rollback.get().describe());
                 response = success(request, physicalId, "Rollback (" + rollback.get().describe()
                         + "): nothing migrated, the database was not read", Map.of(
-                        "SchemaVersion", ROLLBACK_SCHEMA_VERSION,
-                        "MigrationsApplied", "0"));
+                        SchemaMigrationResource.SCHEMA_VERSION, ROLLBACK_SCHEMA_VERSION,
+                        SchemaMigrationResource.MIGRATIONS_APPLIED, "0"));
             } else {
                 switch (request.requestType()) {
                     case "Delete" -> response = success(request, physicalId, "Nothing to delete: the schema stays "
@@ -78,8 +79,8 @@ public final class CloudFormationAnswerer {
                         report = migrate.get();
                         response = success(request, physicalId, "Schema at version " + versionOf(report)
                                 + "; applied " + report.migrationsApplied() + " migration(s)", Map.of(
-                                "SchemaVersion", versionOf(report),
-                                "MigrationsApplied", Integer.toString(report.migrationsApplied())));
+                                SchemaMigrationResource.SCHEMA_VERSION, versionOf(report),
+                                SchemaMigrationResource.MIGRATIONS_APPLIED, Integer.toString(report.migrationsApplied())));
                     }
                     default -> response = failed(request, physicalId, "Unknown RequestType '"
                             + request.requestType() + "': expected Create, Update or Delete");

@@ -6,7 +6,7 @@ import io.skylift.migrator.invocation.CloudFormationRequest;
  * The physical id answered for the migrated schema. It must not change across events: a different id makes
  * CloudFormation think the resource was replaced and send a Delete for the old one.
  */
-public final class PhysicalResourceIds {
+final class PhysicalResourceIds {
     private PhysicalResourceIds() {
     }
 

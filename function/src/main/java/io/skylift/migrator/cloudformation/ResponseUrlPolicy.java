@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code s3-external-1}, the {@code dualstack} and {@code fips} forms, each optionally after a bucket
  * ({@code <bucket>.s3.<region>.amazonaws.com}), and the same under {@code amazonaws.com.cn}.
  */
-public final class ResponseUrlPolicy {
+final class ResponseUrlPolicy {
     private static final String REGION = "[a-z]{2}(?:-[a-z]+)+-[0-9]+";
     private static final Pattern S3_HOST = Pattern.compile("(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\\.)?"
             + "s3(?:-external-1|(?:-fips)?(?:\\.dualstack)?[.-]" + REGION + ")?\\.amazonaws\\.com(?:\\.cn)?");

@@ -1,5 +1,6 @@
 package io.skylift.migrator.cloudformation;
 
+import io.skylift.contract.SchemaMigrationResource;
 import io.skylift.migrator.invocation.CloudFormationRequest;
 import java.util.Map;
 import java.util.Objects;
@@ -26,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * @param deployId       the deploy being rolled back to; null when its properties carry none
  * @param failedDeployId the deploy that failed and is being rolled back: the function's own
  */
-public record RollbackUpdate(String deployId, String failedDeployId) {
+record RollbackUpdate(String deployId, String failedDeployId) {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackUpdate.class);
     /** The custom resource's property that carries the deploy's id. */
-    public static final String DEPLOY_ID = "DeployId";
+    public static final String DEPLOY_ID = SchemaMigrationResource.DEPLOY_ID;
 
     public RollbackUpdate {
         Objects.requireNonNull(failedDeployId, "failedDeployId must not be null");

@@ -1,5 +1,6 @@
 package io.skylift.migrator.config;
 
+import io.skylift.contract.EnvironmentVariables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,29 +74,29 @@ public record Settings(
         String plannerSecretId,
         IamAuthentication iamAuthentication) {
 
-    public static final String SECRET_VARIABLE = "DB_SECRET_ARN";
+    public static final String SECRET_VARIABLE = EnvironmentVariables.DB_SECRET_ARN;
     /**
      * The deploy that configured this function: the construct sets it to the custom resource's {@code DeployId}, so an
      * Update whose old {@code DeployId} is this one and whose new one is not is CloudFormation rolling back.
      * Read by the handler without the rest of the settings: a rollback needs neither the secret nor the database.
      */
-    public static final String DEPLOY_ID_VARIABLE = "SKYLIFT_DEPLOY_ID";
+    public static final String DEPLOY_ID_VARIABLE = EnvironmentVariables.SKYLIFT_DEPLOY_ID;
     /** The commands this function accepts, comma-separated; unset: every command. See {@link AllowedCommands}. */
-    public static final String COMMANDS_VARIABLE = "SKYLIFT_COMMANDS";
-    public static final String HOST_VARIABLE = "DB_HOST";
-    public static final String PORT_VARIABLE = "DB_PORT";
-    public static final String NAME_VARIABLE = "DB_NAME";
+    public static final String COMMANDS_VARIABLE = EnvironmentVariables.SKYLIFT_COMMANDS;
+    public static final String HOST_VARIABLE = EnvironmentVariables.DB_HOST;
+    public static final String PORT_VARIABLE = EnvironmentVariables.DB_PORT;
+    public static final String NAME_VARIABLE = EnvironmentVariables.DB_NAME;
     /**
      * The planner's secret, set on the migrator only (never on the planner): after each successful migrate the
      * migrator keeps the read-only role that secret names, with that secret's password.
      */
-    public static final String PLANNER_SECRET_VARIABLE = "PLANNER_SECRET_ARN";
+    public static final String PLANNER_SECRET_VARIABLE = EnvironmentVariables.PLANNER_SECRET_ARN;
     /**
      * The migration role to log in as with an IAM authentication token (see {@link IamAuthentication}); the master
      * secret ({@value #SECRET_VARIABLE}, then optional) is read only to create that role.
      */
-    public static final String IAM_USER_VARIABLE = "DB_IAM_USER";
-    public static final String PLACEHOLDER_SECRET_PREFIX = "PLACEHOLDER_SECRET_";
+    public static final String IAM_USER_VARIABLE = EnvironmentVariables.DB_IAM_USER;
+    public static final String PLACEHOLDER_SECRET_PREFIX = EnvironmentVariables.PLACEHOLDER_SECRET_PREFIX;
     public static final String SSL_MODE_VARIABLE = "DB_SSL_MODE";
     public static final String SSL_ROOT_CERT_VARIABLE = "DB_SSL_ROOT_CERT";
     /** Where the Dockerfile puts Amazon RDS's CA bundle of all regions, relative to {@code LAMBDA_TASK_ROOT}. */

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLException;
  * @param detail the driver's first line, for messages (it never holds the password: pgjdbc does not echo it)
  * @param state  the SQL state, empty when none
  */
-public record ConnectFailure(Kind kind, String detail, String state) {
+record ConnectFailure(Kind kind, String detail, String state) {
     /** How the attempt failed. */
     public enum Kind { REFUSED, TIMED_OUT, INTERRUPTED_OR_STARTING, UNKNOWN_HOST, TLS, AUTHENTICATION, OTHER }
 

@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *
  * @param objects attributes (in a fixed order) by object, sorted by object
  */
-public record CatalogSnapshot(SortedMap<String, Map<String, String>> objects) {
+record CatalogSnapshot(SortedMap<String, Map<String, String>> objects) {
 
     /** Schemas that PostgreSQL or Aurora manage; the toast and temporary schemas are matched by pattern. */
     static final List<String> MANAGED_SCHEMAS = List.of("pg_catalog", "information_schema", "rdsadmin");

@@ -1,5 +1,6 @@
 package io.skylift.migrator.observability;
 
+import io.skylift.contract.Metrics;
 import io.skylift.migrator.json.JsonWriter;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -15,9 +16,9 @@ import java.util.function.Supplier;
  * {@code drift} that answered adds {@value #SCHEMA_DRIFT}, the number of differences it found (0 for none).
  */
 public final class InvocationLog {
-    public static final String NAMESPACE = "Skylift";
+    public static final String NAMESPACE = Metrics.NAMESPACE;
     /** The metric of a {@code drift} check: how many differences it found. */
-    public static final String SCHEMA_DRIFT = "SchemaDrift";
+    public static final String SCHEMA_DRIFT = Metrics.SCHEMA_DRIFT;
 
     private final Supplier<PrintStream> out;
     private final String functionName;
@@ -64,9 +65,9 @@ public final class InvocationLog {
     private Map<String, Object> metrics(InvocationRecord r) {
         Map<String, Object> directive = new LinkedHashMap<>();
         directive.put("Namespace", NAMESPACE);
-        directive.put("Dimensions", List.of(List.of("FunctionName")));
-        List<Map<String, Object>> metrics = new java.util.ArrayList<>(List.of(metric("MigrationsApplied", "Count"),
-                metric("MigrationDuration", "Milliseconds"), metric("MigrationFailed", "Count")));
+        directive.put("Dimensions", List.of(List.of(Metrics.FUNCTION_NAME_DIMENSION)));
+        List<Map<String, Object>> metrics = new java.util.ArrayList<>(List.of(metric(Metrics.MIGRATIONS_APPLIED, "Count"),
+                metric(Metrics.MIGRATION_DURATION, "Milliseconds"), metric(Metrics.MIGRATION_FAILED, "Count")));
         if (r.schemaDrift() != null) {
             metrics.add(metric(SCHEMA_DRIFT, "Count"));
         }
@@ -76,10 +77,10 @@ public final class InvocationLog {
         aws.put("CloudWatchMetrics", List.of(directive));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("_aws", aws);
-        json.put("FunctionName", functionName);
-        json.put("MigrationsApplied", r.migrationsApplied());
-        json.put("MigrationDuration", r.durationMs());
-        json.put("MigrationFailed", r.failed() ? 1 : 0);
+        json.put(Metrics.FUNCTION_NAME_DIMENSION, functionName);
+        json.put(Metrics.MIGRATIONS_APPLIED, r.migrationsApplied());
+        json.put(Metrics.MIGRATION_DURATION, r.durationMs());
+        json.put(Metrics.MIGRATION_FAILED, r.failed() ? 1 : 0);
         if (r.schemaDrift() != null) {
             json.put(SCHEMA_DRIFT, r.schemaDrift());
         }

@@ -5,7 +5,7 @@ import io.skylift.migrator.failure.ErrorCode;
 import java.util.Set;
 
 /** The task's exit status (contract, DESIGN §2 "task entry point"): what an ECS or Step Functions caller acts on. */
-public enum ExitStatus {
+enum ExitStatus {
     /** The command succeeded. */
     SUCCESS(0),
     /** The command ran and failed (the database's error, a stop by SIGTERM or the timeout): running it again may help. */

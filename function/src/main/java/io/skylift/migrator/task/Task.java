@@ -16,7 +16,7 @@ import java.util.UUID;
  * settings, secrets and migration code) within {@link TaskLimit} instead of Lambda's deadline; the outcome is written
  * as the task's one result line.
  */
-public final class Task {
+final class Task {
     private final MigratorHandler handler;
     private final Map<String, String> environment;
     private final ResultLine line;

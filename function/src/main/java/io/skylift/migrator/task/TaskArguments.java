@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param command the command as given (checked by the function's parser)
  * @param payload the direct invocation's payload
  */
-public record TaskArguments(String command, byte[] payload) {
+record TaskArguments(String command, byte[] payload) {
     /** How the task is started, for error messages. */
     static final String USAGE = "start the image as /var/task/bootstrap task <command> [json], for example: task migrate"
             + " or task migrate '{\"target\":\"5\"}'; commands: " + Command.validNames();

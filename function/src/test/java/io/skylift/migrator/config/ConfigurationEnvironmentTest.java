@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigurationEnvironmentTest {
     private static final Path PAGE = Path.of("..", "docs", "configuration.md");
-    private static final Path BOOTSTRAP = Path.of("src", "main", "lambda", "bootstrap");
+    private static final Path BOOTSTRAP = Path.of("..", "image", "src", "main", "lambda", "bootstrap");
     private static final Pattern NAME = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
     /** Set by Lambda itself, not by whoever configures the function. */
     private static final Set<String> RESERVED = Set.of("LAMBDA_TASK_ROOT", "AWS_LAMBDA_FUNCTION_NAME");

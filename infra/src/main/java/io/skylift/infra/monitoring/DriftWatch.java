@@ -1,5 +1,6 @@
 package io.skylift.infra.monitoring;
 
+import io.skylift.contract.Metrics;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
@@ -33,9 +34,9 @@ public final class DriftWatch extends Construct {
     /** What the schedule sends: the read-only drift command. */
     public static final String PAYLOAD = "{\"command\":\"drift\"}";
     /** The function's metric (its {@code InvocationLog.SCHEMA_DRIFT}). */
-    public static final String METRIC = "SchemaDrift";
+    public static final String METRIC = Metrics.SCHEMA_DRIFT;
     /** Namespace of the function's metrics. */
-    public static final String NAMESPACE = "Skylift";
+    public static final String NAMESPACE = Metrics.NAMESPACE;
     /** When the check runs: early in the working day of most teams in Europe, before people change things. */
     public static final String HOUR_UTC = "6";
 
@@ -88,7 +89,7 @@ public final class DriftWatch extends Construct {
                 .metric(Metric.Builder.create()
                         .namespace(NAMESPACE)
                         .metricName(METRIC)
-                        .dimensionsMap(Map.of("FunctionName", function.getFunctionName()))
+                        .dimensionsMap(Map.of(Metrics.FUNCTION_NAME_DIMENSION, function.getFunctionName()))
                         .statistic("Maximum")
                         .period(Duration.hours(1))
                         .build())

@@ -1,4 +1,4 @@
-package io.skylift.infra;
+package io.skylift.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One test-naming style in the function's modules and the infrastructure's: a sentence in snake case
+ * One test-naming style in every module of the repository: a sentence in snake case
  * ({@code a_failed_migration_rolls_back_only_the_migrator_stack}), checked by the build rather than by memory.
  */
 class TestNamingTest {
@@ -33,10 +33,13 @@ class TestNamingTest {
             + "(?:(?:public|protected|private|static|final)\\s+)*void\\s+(\\w+)\\s*\\(");
     private static final Pattern SENTENCE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)+");
 
+    /** The repository: this module's parent folder (Surefire runs the tests in the module's folder). */
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"lint", "function", "image", "construct", "infra"})
+    @MethodSource("modules")
     void every_test_of_the_module_is_named_as_a_snake_case_sentence(String module) throws IOException {
-        Path tests = TestApps.ROOT.resolve(module).resolve("src/test/java");
+        Path tests = ROOT.resolve(module).resolve("src/test/java");
         List<String> names = new ArrayList<>();
         List<String> offending = new ArrayList<>();
         try (Stream<Path> files = Files.walk(tests)) {
@@ -75,6 +78,16 @@ class TestNamingTest {
                 """;
 
         assertThat(testNames(source)).containsExactly("plain_test", "a_test_over_lines", "a_repeated_test");
+    }
+
+    /** Every module of the parent pom, so that a new one is checked too. */
+    static List<String> modules() throws IOException {
+        List<String> modules = new ArrayList<>();
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (module.find()) {
+            modules.add(module.group(1));
+        }
+        return modules;
     }
 
     /** The names of the test methods declared in a Java source. */
