@@ -88,6 +88,16 @@ class PublishedBaseImageTest {
                         "got " + reference);
     }
 
+    @Test
+    void a_workflow_refuses_targets_whose_task_images_differ_in_their_base_image() {
+        SchemaMigrator onBase = (SchemaMigrator) stack.getNode().findChild("Migrator");
+        SchemaMigrator fromArtifact = new SchemaMigrator(stack, "FromArtifact", valid().build());
+        assertThatThrownBy(() -> new MigrationWorkflow(stack, "Workflow", MigrationWorkflowProps.builder()
+                .targets(List.of(MigrationTarget.of("eu", onBase), MigrationTarget.of("us", fromArtifact))).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("target us", "baseImage", "one task image serves them all");
+    }
+
     private static List<String> names(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
