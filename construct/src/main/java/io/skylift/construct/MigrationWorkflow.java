@@ -188,8 +188,8 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                     || other.getArchitecture() != first.getArchitecture() || other.getVpc() != first.getVpc()
                     || !Objects.equals(other.getBaseImage(), first.getBaseImage())) {
                 throw new IllegalArgumentException("target " + target.name() + ": every target's migrator must have "
-                        + "the same migrationsDirectory, architecture, baseImage and vpc as target " + targets.getFirst().name()
-                        + " (one task image serves them all)");
+                        + "the same migrationsDirectory, architecture, baseImage and vpc as target "
+                        + targets.getFirst().name() + " (one task image serves them all)");
             }
         }
         return first;

@@ -180,7 +180,8 @@ class DockerfileImageIT {
             environment.put("SKYLIFT_DEPLOY_ID", DEPLOY_ID);
             environment.put("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on");
             try (RuntimeInterfaceClientProcess lambda = adopter.start(environment)) {
-                JsonNode created = answer(fixture, lambda, withDeployId(fixture.cloudFormationEvent("Create", null), DEPLOY_ID));
+                JsonNode created = answer(fixture, lambda,
+                        withDeployId(fixture.cloudFormationEvent("Create", null), DEPLOY_ID));
                 assertThat(created.get("Status").asText()).as("Create: %s", created).isEqualTo("SUCCESS");
                 assertThat(created.at("/Data/SchemaVersion").asText()).isEqualTo(highestVersion());
                 assertThat(database.schemaHistory()).hasSize(migrationFiles().size());
