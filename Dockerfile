@@ -1,5 +1,5 @@
 # The migrator's container image: the function, its runtime dependencies, the SQL migrations, and a JDK 25 AOT cache
-# of the classes a deploy loads.
+# of the classes a deploy loads. The stage `base` is all of it but the migrations; the image is `base` plus them.
 #
 # One way to build it, for this repository's app and for adopters alike: its build context is the function as Maven
 # built it (./mvnw -B -q -pl image -am -Dmaven.test.skip=true package), at the paths below, and a folder migrations/.
@@ -30,8 +30,6 @@ RUN java -cp "/training/*" io.skylift.image.RdsCaBundles /rds-ca/global-bundle.p
 FROM ${LAMBDA_BASE} AS function
 COPY --from=build /build/function/target/dependency ${LAMBDA_TASK_ROOT}/lib/
 COPY --from=build /build/function/target/skylift-function.jar ${LAMBDA_TASK_ROOT}/lib/skylift-function.jar
-# The function's default Flyway location is filesystem:${LAMBDA_TASK_ROOT}/migrations.
-COPY migrations ${LAMBDA_TASK_ROOT}/migrations/
 # Readable by all (Lambda runs as a non-root user): ADD --chmod above, and the RUN writes with the default umask.
 COPY --from=rds-ca /rds-ca ${LAMBDA_TASK_ROOT}/rds-ca/
 COPY image/src/main/lambda/bootstrap ${LAMBDA_TASK_ROOT}/bootstrap
@@ -50,8 +48,16 @@ RUN mkdir -m 1777 /training/work && chmod 1777 /var/task
 USER nobody
 RUN java -Djava.io.tmpdir=/training/work -cp "/training/*" io.skylift.image.TrainingRun /var/task/bootstrap /var/task/skylift.aot
 
-FROM function
+# The base image: everything but the migrations (the training applies migrations of its own, so the cache does not
+# depend on them). It is the same for every adopter, and what would be published, per architecture, for an adopter's
+# image to start FROM by digest (image/src/main/docker/adopter.Dockerfile; docs/adopting.md).
+FROM function AS base
 # The cache is only used with the class path and jars it was trained on: those of the function stage, unchanged.
 COPY --from=training /var/task/skylift.aot ${LAMBDA_TASK_ROOT}/skylift.aot
 ENTRYPOINT ["/var/task/bootstrap"]
 CMD ["io.skylift.migrator.MigratorHandler::handleRequest"]
+
+# The image: the base and the migrations, nothing run. The function's default Flyway location is
+# filesystem:${LAMBDA_TASK_ROOT}/migrations.
+FROM base
+COPY migrations ${LAMBDA_TASK_ROOT}/migrations/

@@ -118,7 +118,8 @@ public class MigrationWorkflow extends Construct implements IConnectable {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         ContainerDefinition container = taskDefinition.addContainer(CONTAINER_NAME, ContainerDefinitionOptions.builder()
-                .image(MigratorImage.containerImage(image.getMigrationsDirectory(), image.getArchitecture()))
+                .image(MigratorImage.containerImage(image.getMigrationsDirectory(), image.getArchitecture(),
+                        image.getBaseImage()))
                 // The image's entry point stays (/var/task/bootstrap); the command selects the task mode.
                 .command(List.of("task", "migrate"))
                 // What every target shares; each target's own environment is set as container overrides.
@@ -184,10 +185,11 @@ public class MigrationWorkflow extends Construct implements IConnectable {
         for (MigrationTarget target : targets) {
             SchemaMigratorProps other = target.migrator().props();
             if (!other.getMigrationsDirectory().equals(first.getMigrationsDirectory())
-                    || other.getArchitecture() != first.getArchitecture() || other.getVpc() != first.getVpc()) {
+                    || other.getArchitecture() != first.getArchitecture() || other.getVpc() != first.getVpc()
+                    || !Objects.equals(other.getBaseImage(), first.getBaseImage())) {
                 throw new IllegalArgumentException("target " + target.name() + ": every target's migrator must have "
-                        + "the same migrationsDirectory, architecture and vpc as target " + targets.getFirst().name()
-                        + " (one task image serves them all)");
+                        + "the same migrationsDirectory, architecture, baseImage and vpc as target "
+                        + targets.getFirst().name() + " (one task image serves them all)");
             }
         }
         return first;

@@ -14,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -35,6 +37,10 @@ import software.amazon.awscdk.services.lambda.DockerImageCode;
  * copy of the caller's migrations folder ({@code migrations/}) into a build context whose directory is named by the
  * digest of its content, and that directory becomes the image asset: the image is rebuilt exactly when the function or
  * a migration changes. The image is thus the same, layout, entry point and AOT cache, for every user.
+ *
+ * <p>On a published base image ({@link SchemaMigratorProps.Builder#baseImage}, pinned by digest): the context is only
+ * the adopter Dockerfile ({@code image/src/main/docker/adopter.Dockerfile}, shipped, with the reference written in as
+ * its argument's default) and the migrations; the image is that base plus {@code COPY migrations}, nothing run.
  */
 public final class MigratorImage {
 
@@ -48,6 +54,14 @@ public final class MigratorImage {
     private static final List<String> REQUIRED = List.of("Dockerfile", "function/target/skylift-function.jar",
             BOOTSTRAP, "image/target/training");
 
+    /** The Dockerfile of an image on the published base, and the line its reference is written into. */
+    private static final String ADOPTER_DOCKERFILE = "image/src/main/docker/adopter.Dockerfile";
+    private static final String BASE_IMAGE_ARG = "ARG SKYLIFT_BASE_IMAGE";
+
+    /** A reference pinned by digest: {@code [host[:port]/]repository[:tag]@sha256:<64 hex>}, lower-case names. */
+    private static final Pattern PINNED = Pattern.compile("[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?"
+            + "(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}");
+
 
     private MigratorImage() {
     }
@@ -57,12 +71,14 @@ public final class MigratorImage {
      *
      * @param migrationsDirectory the folder of Flyway SQL migrations baked into the image
      * @param architecture        the function's architecture; the image is built for it
+     * @param baseImage           the published base image, pinned by digest; {@code null}: built from this artifact
      * @throws IllegalArgumentException when {@code migrationsDirectory} is not a folder
      * @throws IllegalStateException    when this artifact lacks the function (a build that skipped it)
      */
-    public static DockerImageCode fromMigrations(String migrationsDirectory, Architecture architecture) {
+    public static DockerImageCode fromMigrations(String migrationsDirectory, Architecture architecture,
+                                                 String baseImage) {
         Objects.requireNonNull(architecture, "architecture must not be null");
-        Path context = stage(Path.of(Objects.requireNonNull(migrationsDirectory, "migrationsDirectory must not be null")));
+        Path context = context(migrationsDirectory, baseImage);
         return DockerImageCode.fromImageAsset(context.toString(), AssetImageCodeProps.builder()
                 .platform(architecture == Architecture.X86_64 ? Platform.LINUX_AMD64 : Platform.LINUX_ARM64)
                 // The staging marker is not part of the image.
@@ -74,13 +90,69 @@ public final class MigratorImage {
      * The same image for an ECS task ({@link MigrationWorkflow}): the same staged context and build options, hence the
      * same asset, built and pushed once.
      */
-    public static ContainerImage containerImage(String migrationsDirectory, Architecture architecture) {
+    public static ContainerImage containerImage(String migrationsDirectory, Architecture architecture,
+                                                String baseImage) {
         Objects.requireNonNull(architecture, "architecture must not be null");
-        Path context = stage(Path.of(Objects.requireNonNull(migrationsDirectory, "migrationsDirectory must not be null")));
+        Path context = context(migrationsDirectory, baseImage);
         return ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
                 .platform(architecture == Architecture.X86_64 ? Platform.LINUX_AMD64 : Platform.LINUX_ARM64)
                 .exclude(List.of(".staged"))
                 .build());
+    }
+
+    /**
+     * {@code reference} if it is pinned by digest, {@code null} if it is {@code null}.
+     *
+     * @throws IllegalArgumentException when it is not pinned by digest
+     */
+    static String checkedBaseImage(String reference) {
+        if (reference != null && !PINNED.matcher(reference).matches()) {
+            throw new IllegalArgumentException("baseImage must be pinned by digest, "
+                    + "<registry>/<repository>@sha256:<64 hex digits> (a tag can be moved to another image, and the AOT"
+                    + " cache and the tests hold only for the image that was built), got " + reference);
+        }
+        return reference;
+    }
+
+    private static Path context(String migrationsDirectory, String baseImage) {
+        Path migrations = Path.of(Objects.requireNonNull(migrationsDirectory, "migrationsDirectory must not be null"));
+        return baseImage == null ? stage(migrations) : stageOnBase(migrations, baseImage);
+    }
+
+    /**
+     * Stages the build context of an image on the published base image {@code baseImage}: a Dockerfile
+     * {@code FROM} it, and {@code migrations} as {@code migrations/}; nothing of the function.
+     *
+     * @return the context directory, {@code <java.io.tmpdir>/skylift-image-<digest>}
+     * @throws IllegalArgumentException when {@code baseImage} is not pinned by digest
+     */
+    public static Path stageOnBase(Path migrations, String baseImage) {
+        String reference = Objects.requireNonNull(checkedBaseImage(baseImage), "baseImage must not be null");
+        checkFolder(migrations);
+        return withShippedContext(shipped -> {
+            Path template = shipped.resolve(ADOPTER_DOCKERFILE);
+            if (!Files.isRegularFile(template)) {
+                throw new IllegalStateException("The skylift-construct artifact lacks " + ADOPTER_DOCKERFILE
+                        + ": package it after the image module (./mvnw -B -q -pl construct -am package)");
+            }
+            try {
+                String text = Files.readString(template);
+                String argument = "\n" + BASE_IMAGE_ARG + "\n";
+                if (!text.contains(argument)) {
+                    throw new IllegalStateException(ADOPTER_DOCKERFILE + " has no line " + BASE_IMAGE_ARG);
+                }
+                String dockerfile = text.replace(argument, "\n" + BASE_IMAGE_ARG + "=" + reference + "\n");
+                Path generated = Files.createTempFile("skylift-adopter-", ".Dockerfile");
+                try {
+                    Files.writeString(generated, dockerfile);
+                    return stageFiles(Map.of("Dockerfile", generated), migrations);
+                } finally {
+                    Files.delete(generated);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot stage the migrator's image context", e);
+            }
+        });
     }
 
     /**
@@ -89,10 +161,7 @@ public final class MigratorImage {
      * @return the context directory, {@code <java.io.tmpdir>/skylift-image-<digest>}
      */
     public static Path stage(Path migrations) {
-        if (!Files.isDirectory(migrations)) {
-            throw new IllegalArgumentException("migrationsDirectory " + migrations.toAbsolutePath()
-                    + " is not a folder: give the folder holding your Flyway SQL migrations (V1__init.sql, ...)");
-        }
+        checkFolder(migrations);
         return withShippedContext(shipped -> {
             List<String> missing = REQUIRED.stream().filter(path -> !Files.exists(shipped.resolve(path))).toList();
             if (!missing.isEmpty()) {
@@ -101,37 +170,59 @@ public final class MigratorImage {
                         + " (./mvnw -B -q -pl construct -am -Dmaven.test.skip=true package, or install)");
             }
             try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                List<Path> shippedFiles = files(shipped);
-                List<Path> migrationFiles = files(migrations);
-                for (Path file : shippedFiles) {
-                    update(digest, shipped.relativize(file).toString(), file);
-                }
-                for (Path file : migrationFiles) {
-                    update(digest, "migrations/" + migrations.relativize(file), file);
-                }
-                Path context = Path.of(System.getProperty("java.io.tmpdir"),
-                        "skylift-image-" + HexFormat.of().formatHex(digest.digest()).substring(0, 32));
-                if (!Files.isRegularFile(context.resolve(".staged"))) {
-                    Path partial = Files.createTempDirectory(context.getParent(), context.getFileName() + "-");
-                    for (Path file : shippedFiles) {
-                        copy(file, partial.resolve(shipped.relativize(file).toString()));
+                Map<String, Path> shippedFiles = new LinkedHashMap<>();
+                for (Path file : files(shipped)) {
+                    // The adopter's Dockerfile is for an image on the published base, not part of this context.
+                    if (!shipped.relativize(file).toString().equals(ADOPTER_DOCKERFILE)) {
+                        shippedFiles.put(shipped.relativize(file).toString(), file);
                     }
-                    for (Path file : migrationFiles) {
-                        copy(file, partial.resolve("migrations").resolve(migrations.relativize(file).toString()));
-                    }
-                    Files.createDirectories(partial.resolve("migrations"));
-                    executable(partial.resolve(BOOTSTRAP));
-                    Files.writeString(partial.resolve(".staged"), "");
-                    moveInPlace(partial, context);
                 }
-                return context;
+                return stageFiles(shippedFiles, migrations);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot stage the migrator's image context", e);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static void checkFolder(Path migrations) {
+        if (!Files.isDirectory(migrations)) {
+            throw new IllegalArgumentException("migrationsDirectory " + migrations.toAbsolutePath()
+                    + " is not a folder: give the folder holding your Flyway SQL migrations (V1__init.sql, ...)");
+        }
+    }
+
+    /** {@code files} (by their path in the context) and {@code migrations} as {@code migrations/}, staged once. */
+    private static Path stageFiles(Map<String, Path> files, Path migrations) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            List<Path> migrationFiles = files(migrations);
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                update(digest, file.getKey(), file.getValue());
+            }
+            for (Path file : migrationFiles) {
+                update(digest, "migrations/" + migrations.relativize(file), file);
+            }
+            Path context = Path.of(System.getProperty("java.io.tmpdir"),
+                    "skylift-image-" + HexFormat.of().formatHex(digest.digest()).substring(0, 32));
+            if (!Files.isRegularFile(context.resolve(".staged"))) {
+                Path partial = Files.createTempDirectory(context.getParent(), context.getFileName() + "-");
+                for (Map.Entry<String, Path> file : files.entrySet()) {
+                    copy(file.getValue(), partial.resolve(file.getKey()));
+                }
+                for (Path file : migrationFiles) {
+                    copy(file, partial.resolve("migrations").resolve(migrations.relativize(file).toString()));
+                }
+                Files.createDirectories(partial.resolve("migrations"));
+                if (files.containsKey(BOOTSTRAP)) {
+                    executable(partial.resolve(BOOTSTRAP));
+                }
+                Files.writeString(partial.resolve(".staged"), "");
+                moveInPlace(partial, context);
+            }
+            return context;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private interface ContextUser {

@@ -120,7 +120,8 @@ public class SchemaMigrator extends Construct implements IConnectable {
         // One value for the custom resource's DeployId and the function's SKYLIFT_DEPLOY_ID: one synthesis.
         String deployId = props.getMigrateOn() != MigrationTrigger.EVERY_DEPLOY ? null
                 : props.getDeployId() != null ? props.getDeployId() : SchemaMigrationProps.synthTime();
-        DockerImageCode code = MigratorImage.fromMigrations(props.getMigrationsDirectory(), props.getArchitecture());
+        DockerImageCode code = MigratorImage.fromMigrations(props.getMigrationsDirectory(), props.getArchitecture(),
+                props.getBaseImage());
         plannerSecret = props.isPlanner() ? plannerSecret(props) : null;
 
         LogGroup logGroup = logGroup("Logs", props.getFunctionName(), props);

@@ -56,6 +56,7 @@ public final class SchemaMigratorProps {
     private final Duration timeout;
     private final int memorySize;
     private final Architecture architecture;
+    private final String baseImage;
     private final RetentionDays logRetention;
     private final ITopic alarmTopic;
     private final String dashboardName;
@@ -108,6 +109,7 @@ public final class SchemaMigratorProps {
                     + " least 512), was " + memorySize);
         }
         architecture = b.architecture == null ? Architecture.ARM_64 : b.architecture;
+        baseImage = MigratorImage.checkedBaseImage(b.baseImage);
         logRetention = b.logRetention == null ? RetentionDays.ONE_MONTH : b.logRetention;
         alarmTopic = b.alarmTopic;
         dashboardName = b.dashboardName;
@@ -246,6 +248,11 @@ public final class SchemaMigratorProps {
         return architecture;
     }
 
+    /** The published base image the image is built on, by digest; {@code null}: built from this artifact. */
+    public String getBaseImage() {
+        return baseImage;
+    }
+
     public RetentionDays getLogRetention() {
         return logRetention;
     }
@@ -340,6 +347,7 @@ public final class SchemaMigratorProps {
         private Duration timeout;
         private Number memorySize;
         private Architecture architecture;
+        private String baseImage;
         private RetentionDays logRetention;
         private ITopic alarmTopic;
         private String dashboardName;
@@ -456,6 +464,17 @@ public final class SchemaMigratorProps {
         /** The function's architecture (the image is built for it); default {@code ARM_64}. */
         public Builder architecture(Architecture value) {
             architecture = value;
+            return this;
+        }
+
+        /**
+         * The published base image ({@code <registry>/<repository>@sha256:<digest>}, pinned by digest, for both
+         * architectures): the image is then that image plus {@code COPY migrations}, nothing run, so any builder
+         * builds it and no JDK is needed; its build context is only a Dockerfile and the migrations. Default: none,
+         * the image is built from this artifact (the function, the training run, the repository's Dockerfile).
+         */
+        public Builder baseImage(String value) {
+            baseImage = value;
             return this;
         }
 

@@ -193,6 +193,8 @@ class SchemaMigratorTest {
                 .isExecutable();
         assertThat(staged.resolve("image/target/training")).isDirectoryContaining("glob:**/*.jar");
         assertThat(names(staged)).containsExactly("Dockerfile", "function", "image", "migrations");
+        assertThat(staged.resolve("image/src/main/docker")).as("the Dockerfile for the published base stays out")
+                .doesNotExist();
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.skylift.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.skylift.image.DockerfileStages.Instruction;
+import io.skylift.image.StagedBuild.StageRoot;
 import io.skylift.migrator.MigratorFixture;
 import io.skylift.migrator.testkit.InvocationResult;
 import io.skylift.migrator.testkit.PostgresExtension;
@@ -41,6 +43,8 @@ class DockerfileImageIT {
     private static final String DEPLOY_ID = "2026-12-04T10:05:00Z";
     private static final String EARLIER_DEPLOY_ID = "2026-12-04T09:50:00Z";
     private static final Duration INVOCATION = Duration.ofSeconds(90);
+    /** The stage that would be published: the image without the migrations. */
+    private static final String BASE_STAGE = "base";
 
     @TempDir
     static Path directory;
@@ -113,6 +117,76 @@ class DockerfileImageIT {
                 .anyMatch(l -> l.contains("com.amazonaws.services.lambda.runtime.api.client.AWSLambda source: shared"))
                 .anyMatch(l -> l.contains("auth.aws.internal.signer.DefaultV4RequestSigner source: shared objects"));
         assertThat(fromCache).as("classes from the cache vs from the jars (%d)", fromJars).isGreaterThan(5 * fromJars);
+    }
+
+    @Test
+    void the_base_stage_holds_no_migrations_and_the_image_is_the_base_with_only_the_migrations_copied_in()
+            throws IOException {
+        DockerfileStages dockerfile = DockerfileStages.read();
+        assertThat(dockerfile.image().from()).isEqualTo(BASE_STAGE);
+        assertThat(dockerfile.image().instructions()).as("after the base: COPY migrations, nothing run")
+                .singleElement().satisfies(copy -> {
+                    assertThat(copy.keyword()).isEqualTo("COPY");
+                    assertThat(copy.flags()).isEmpty();
+                    assertThat(copy.words()).containsExactly("migrations", "${LAMBDA_TASK_ROOT}/migrations/");
+                });
+
+        StageRoot base = image.stage(BASE_STAGE);
+        assertThat(base.local("/var/task/migrations")).doesNotExist();
+        assertThat(base.local("/var/task/skylift.aot")).isRegularFile();
+        assertThat(image.startCommand()).isEqualTo(Stream.concat(base.entrypoint().stream(), base.cmd().stream())
+                .toList());
+        Map<String, Path> imageFiles = filesUnder(image.root());
+        Map<String, Path> baseFiles = filesUnder(base.root());
+        assertThat(imageFiles.keySet()).as("the image's files: the base's and the migrations")
+                .containsAll(baseFiles.keySet())
+                .allMatch(file -> baseFiles.containsKey(file) || file.startsWith("var/task/migrations/"));
+        for (Map.Entry<String, Path> file : baseFiles.entrySet()) {
+            assertThat(Files.mismatch(file.getValue(), imageFiles.get(file.getKey()))).as(file.getKey())
+                    .isEqualTo(-1L);
+        }
+        assertThat(imageFiles.keySet().stream().filter(f -> f.startsWith("var/task/migrations/")))
+                .hasSize(migrationFiles().size());
+    }
+
+    @Test
+    void an_adopters_image_from_the_base_by_digest_runs_nothing_and_migrates_through_its_entry_point(
+            TestDatabase database) throws Exception {
+        Path adopterDockerfile = DockerfileStages.REPOSITORY.resolve("image/src/main/docker/adopter.Dockerfile");
+        String reference = "registry.example/skylift-migrator-base@sha256:" + "0123456789abcdef".repeat(4);
+        // What the construct does with SchemaMigratorProps.baseImage: the reference as the ARG's default.
+        Path dockerfile = directory.resolve("adopter/Dockerfile");
+        Files.createDirectories(dockerfile.getParent());
+        Files.writeString(dockerfile, Files.readString(adopterDockerfile)
+                .replace("\nARG SKYLIFT_BASE_IMAGE\n", "\nARG SKYLIFT_BASE_IMAGE=" + reference + "\n"));
+        DockerfileStages stages = DockerfileStages.read(dockerfile);
+        assertThat(stages.stages()).singleElement().satisfies(stage -> {
+            assertThat(stage.from()).isEqualTo(reference);
+            assertThat(stage.instructions()).extracting(Instruction::keyword).containsExactly("COPY");
+        });
+
+        // The base stage standing in for the published image; the adopter's context is the Dockerfile and migrations.
+        StagedBuild.BuildContext context = StagedBuild.BuildContext.of(dockerfile.getParent())
+                .replacing("migrations", DockerfileStages.REPOSITORY.resolve("migrations"));
+        StagedImage adopter = StagedImage.of(new StagedBuild(stages, context, url -> {
+            throw new AssertionError("the adopter's image downloads nothing: " + url);
+        }, Path.of(System.getProperty("java.home"))).run(directory.resolve("adopter-build"),
+                Map.of(reference, image.stage(BASE_STAGE))));
+
+        assertThat(adopter.local("/var/task/skylift.aot")).hasSameBinaryContentAs(image.local("/var/task/skylift.aot"));
+        try (MigratorFixture fixture = new MigratorFixture(database)) {
+            Map<String, String> environment = new HashMap<>(fixture.environment);
+            environment.putAll(fixture.secrets.environment());
+            environment.put("SKYLIFT_DEPLOY_ID", DEPLOY_ID);
+            environment.put("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on");
+            try (RuntimeInterfaceClientProcess lambda = adopter.start(environment)) {
+                JsonNode created = answer(fixture, lambda,
+                        withDeployId(fixture.cloudFormationEvent("Create", null), DEPLOY_ID));
+                assertThat(created.get("Status").asText()).as("Create: %s", created).isEqualTo("SUCCESS");
+                assertThat(created.at("/Data/SchemaVersion").asText()).isEqualTo(highestVersion());
+                assertThat(database.schemaHistory()).hasSize(migrationFiles().size());
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -200,6 +274,13 @@ class DockerfileImageIT {
             return permissions.contains(PosixFilePermission.OTHERS_READ);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Path> filesUnder(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .collect(java.util.stream.Collectors.toMap(f -> root.relativize(f).toString(), f -> f));
         }
     }
 

@@ -143,13 +143,22 @@ public final class StagedBuild {
 
     /** Carries out every stage under {@code work} (emptied first); the last stage's root is the image. */
     public Map<String, StageRoot> run(Path work) {
+        return run(work, Map.of());
+    }
+
+    /**
+     * Carries out every stage under {@code work} (emptied first), a {@code FROM} naming one of {@code images}'
+     * references starting from a copy of that staged root: an image built elsewhere (the published base image, a
+     * stage of another Dockerfile) standing in for the registry's.
+     */
+    public Map<String, StageRoot> run(Path work, Map<String, StageRoot> images) {
         deleteTree(work);
         Map<String, StageRoot> done = new LinkedHashMap<>();
         List<Stage> stages = dockerfile.stages();
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             Path root = work.resolve(i + "-" + (stage.name() == null ? "image" : stage.name()));
-            StageRoot current = start(stage, root, done);
+            StageRoot current = start(stage, root, done, images);
             for (Instruction instruction : stage.instructions()) {
                 current = carryOut(instruction, current, done);
             }
@@ -158,8 +167,8 @@ public final class StagedBuild {
         return done;
     }
 
-    private StageRoot start(Stage stage, Path root, Map<String, StageRoot> done) {
-        StageRoot earlier = done.get(stage.from());
+    private StageRoot start(Stage stage, Path root, Map<String, StageRoot> done, Map<String, StageRoot> images) {
+        StageRoot earlier = done.containsKey(stage.from()) ? done.get(stage.from()) : images.get(stage.from());
         if (earlier != null) {
             copyTree(earlier.root(), root);
             return new StageRoot(root, earlier.environment(), earlier.workdir(), earlier.entrypoint(), earlier.cmd(),
@@ -174,8 +183,8 @@ public final class StagedBuild {
             LAMBDA_BASE_ENV.values().forEach(folder -> createDirectories(root.resolve(folder.substring(1))));
             return new StageRoot(root, LAMBDA_BASE_ENV, "/var/task", List.of(), List.of(), ROOT);
         }
-        throw new AssertionError("the staged build knows the base images scratch and " + LAMBDA_BASE + "*, not "
-                + stage.from());
+        throw new AssertionError("the staged build knows the base images scratch, " + LAMBDA_BASE + "* and "
+                + images.keySet() + ", not " + stage.from());
     }
 
     private StageRoot carryOut(Instruction instruction, StageRoot stage, Map<String, StageRoot> done) {

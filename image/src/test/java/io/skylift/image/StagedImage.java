@@ -16,9 +16,16 @@ public final class StagedImage {
     private static final String RDS_TRUSTSTORE = "https://truststore.pki.rds.amazonaws.com/";
 
     private final StageRoot image;
+    private final Map<String, StageRoot> stages;
 
-    private StagedImage(StageRoot image) {
+    private StagedImage(StageRoot image, Map<String, StageRoot> stages) {
         this.image = image;
+        this.stages = Map.copyOf(stages);
+    }
+
+    /** An image built by another Dockerfile ({@link StagedBuild}): its last stage. */
+    public static StagedImage of(Map<String, StageRoot> stages) {
+        return new StagedImage(List.copyOf(stages.values()).get(stages.size() - 1), stages);
     }
 
     /**
@@ -36,8 +43,16 @@ public final class StagedImage {
             }
             return caBundle;
         }, Path.of(System.getProperty("java.home")));
-        Map<String, StageRoot> stages = build.run(work);
-        return new StagedImage(List.copyOf(stages.values()).get(stages.size() - 1));
+        return of(build.run(work));
+    }
+
+    /** The stage {@code name} as the build left it (the published base image: {@code base}). */
+    public StageRoot stage(String name) {
+        StageRoot stage = stages.get(name);
+        if (stage == null) {
+            throw new AssertionError("the build has no stage " + name + ": " + stages.keySet());
+        }
+        return stage;
     }
 
     /** The image's root file system. */
