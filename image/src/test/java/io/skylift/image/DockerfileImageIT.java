@@ -116,6 +116,12 @@ class DockerfileImageIT {
                 .anyMatch(l -> l.contains("io.skylift.migrator.MigratorHandler source: shared objects file"))
                 .anyMatch(l -> l.contains("com.amazonaws.services.lambda.runtime.api.client.AWSLambda source: shared"))
                 .anyMatch(l -> l.contains("auth.aws.internal.signer.DefaultV4RequestSigner source: shared objects"));
+        // The login's path, which the training covers only when it connects as the function does (pgjdbc's stock
+        // factory over TLS, SCRAM): from the jars, each start would load and link these instead.
+        assertThat(loaded).as("the TLS login's classes come from the cache")
+                .anyMatch(l -> l.contains("org.postgresql.ssl.LibPQFactory source: shared objects file"))
+                .anyMatch(l -> l.contains("sun.security.ssl.ClientHello source: shared objects file"))
+                .anyMatch(l -> l.contains("com.ongres.scram.client.ScramClient source: shared objects file"));
         assertThat(fromCache).as("classes from the cache vs from the jars (%d)", fromJars).isGreaterThan(5 * fromJars);
     }
 
