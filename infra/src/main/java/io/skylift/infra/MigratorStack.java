@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import io.skylift.infra.pipeline.MigrateStep;
 import io.skylift.infra.pipeline.PlanStep;
@@ -110,13 +111,14 @@ public final class MigratorStack extends Stack {
                 // A stage whose workflow runs Fargate tasks migrates after the deploy (the post-deploy step), not in it.
                 .migrateOn(stage.migratesOnDeploy() ? MigrationTrigger.EVERY_DEPLOY : MigrationTrigger.NEVER)
                 .deployId(stage.migratesOnDeploy() ? settings.deployId().toString() : null)
-                // The functions reach Secrets Manager by the endpoint's own name: it needs no private DNS.
-                .secretsManagerEndpoint(network.getSecretsManagerEndpoint())
                 // Everything the migration needs from the data stack (CDK makes it the stack dependency above); the
                 // construct adds its function, permissions, log group and ingress rules.
                 .dependsOn(List.<IDependable>of(database.getCluster(), database.getWriter(), database.getAppSecret(),
                         network.getVpc()))
                 .build());
+        // The endpoint has private DNS in the app's own VPC: the functions reach it by Secrets Manager's usual name.
+        migrator.allowTo("SecretsManagerIngress", network.getSecretsManagerEndpoint(), Port.tcp(443),
+                "Secrets Manager (HTTPS) from the migrator");
         // A stage in another account is migrated by the pipeline's post-deploy step and, for a promoted stage, planned
         // by its plan step; both run in the pipeline's account. The post-deploy step's role (named, so this stack can
         // name it) may invoke the migrator, the plan step's role the planner, and no other principal of that account

@@ -59,6 +59,19 @@ class WorkflowStagesTest {
         assertThat(endpointServices(prodData)).as("S3 and Secrets Manager, as without a workflow").hasSize(2);
     }
 
+    @Test
+    void a_fargate_stages_s3_endpoint_lets_the_task_read_ecrs_image_layers_and_a_lambda_stages_does_not() {
+        // ECR serves image layers from S3: with the S3 endpoint's policy limited to CloudFormation's responses, a task
+        // in the isolated subnets could not pull its image (CannotPullContainerError).
+        assertThat(s3EndpointPolicy(devData)).contains("s3:GetObject", "starport-layer-bucket/*");
+        assertThat(s3EndpointPolicy(prodData)).doesNotContain("s3:GetObject", "starport-layer-bucket");
+    }
+
+    private static String s3EndpointPolicy(Template template) {
+        return template.findResources("AWS::EC2::VPCEndpoint", Map.of("Properties", Map.of("VpcEndpointType",
+                "Gateway"))).values().toString();
+    }
+
     private static List<String> endpointServices(Template template) {
         return template.findResources("AWS::EC2::VPCEndpoint").values().stream()
                 .map(resource -> String.valueOf(((Map<?, ?>) resource.get("Properties")).get("ServiceName")))

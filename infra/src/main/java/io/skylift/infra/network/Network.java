@@ -1,10 +1,12 @@
 package io.skylift.infra.network;
 
 import io.skylift.construct.MigratorEndpoints;
+import io.skylift.construct.MigratorEndpointsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -16,6 +18,8 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -81,8 +85,25 @@ public final class Network extends Construct {
                 .build();
 
         // The construct's opt-in helper, so both endpoints are made one way (the same children of the VPC as ever).
-        secretsManagerEndpoint = MigratorEndpoints.addTo(vpc, workloadSubnets).getSecretsManagerEndpoint();
+        // Private DNS on: this VPC is the app's own, so no other workload's path changes, and the functions and the
+        // workflow's task reach Secrets Manager by its usual name. (An endpoint URL read across stacks would be a
+        // weak reference to the endpoint's DnsEntries, a list, which a stack output cannot carry.)
+        MigratorEndpoints endpoints = MigratorEndpoints.addTo(vpc, MigratorEndpointsOptions.builder()
+                .subnets(workloadSubnets)
+                .privateDnsEnabled(true)
+                .build());
+        secretsManagerEndpoint = endpoints.getSecretsManagerEndpoint();
         if (props.taskEndpoints()) {
+            // ECR serves image layers from its S3 bucket in the region: the task's image pull reads them through the
+            // S3 endpoint, whose policy otherwise admits only CloudFormation's responses.
+            Stack stack = Stack.of(this);
+            endpoints.getS3Endpoint().addToPolicy(PolicyStatement.Builder.create()
+                    .sid("EcrImageLayers")
+                    .principals(List.of(new AnyPrincipal()))
+                    .actions(List.of("s3:GetObject"))
+                    .resources(List.of("arn:" + stack.getPartition() + ":s3:::prod-" + stack.getRegion()
+                            + "-starport-layer-bucket/*"))
+                    .build());
             taskEndpoints.add(interfaceEndpoint("EcrApi", InterfaceVpcEndpointAwsService.ECR));
             taskEndpoints.add(interfaceEndpoint("EcrDocker", InterfaceVpcEndpointAwsService.ECR_DOCKER));
             taskEndpoints.add(interfaceEndpoint("Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS));
