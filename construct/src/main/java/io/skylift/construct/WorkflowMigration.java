@@ -26,7 +26,7 @@ import software.constructs.Construct;
  * looks at it every 30 seconds until it ends; a failed execution fails the deploy with its error and cause.
  *
  * <p>Only for runs that fit CloudFormation's hour: a custom resource cannot be waited for longer (its
- * {@code ServiceTimeout} is at most 3,600 s; aws/aws-cdk#24974), so {@code timeout} is at most 60 minutes. Beyond that
+ * {@code ServiceTimeout} is at most 3,600 s; aws/aws-cdk#24974), so {@code timeout} is at most 55 minutes. Beyond that
  * the pipeline's post-deploy step is the caller (it may wait for hours). Give the targets' migrators
  * {@link MigrationTrigger#NEVER}, or each database migrates twice per deploy (once by its own custom resource).
  *
@@ -37,8 +37,12 @@ import software.constructs.Construct;
 public class WorkflowMigration extends Construct {
     /** The custom resource's type. */
     public static final String RESOURCE_TYPE = "Custom::SkyliftWorkflowMigration";
-    /** CloudFormation's ceiling for a custom resource: an hour. */
-    public static final Duration MAX_TIMEOUT = Duration.minutes(60);
+    /**
+     * CloudFormation waits at most an hour for a custom resource; the framework's waiter starts after {@code onEvent}
+     * and answers only at its next look, so 5 minutes are kept back: the deploy then fails with the workflow's own
+     * cause, never with CloudFormation's "no response".
+     */
+    public static final Duration MAX_TIMEOUT = Duration.minutes(55);
 
     private final CustomResource resource;
 
@@ -55,7 +59,7 @@ public class WorkflowMigration extends Construct {
         Objects.requireNonNull(timeout, "timeout must not be null");
         Objects.requireNonNull(command, "command must not be null");
         if (timeout.toSeconds().intValue() < 60 || timeout.toSeconds().intValue() > MAX_TIMEOUT.toSeconds().intValue()) {
-            throw new IllegalArgumentException("timeout must be from 1 to 60 minutes (CloudFormation waits at most an hour"
+            throw new IllegalArgumentException("timeout must be from 1 to 55 minutes (CloudFormation waits at most an hour"
                     + " for a custom resource), was " + timeout.toHumanString() + "; for longer runs let the pipeline's"
                     + " post-deploy step start the workflow");
         }
