@@ -1,6 +1,7 @@
 package io.skylift.migrator.config;
 
 import io.skylift.migrator.failure.ConfigurationException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -60,6 +61,15 @@ public record IamAuthentication(String role, String region) {
             throw new ConfigurationException(Settings.PLANNER_SECRET_VARIABLE + " is set together with "
                     + Settings.IAM_USER_VARIABLE + ": the migration role may not create roles, so it cannot keep the"
                     + " planner's role; run the planner's migrator with the master secret, or remove one of them");
+        }
+        String sslMode = blank(env.get(Settings.SSL_MODE_VARIABLE)) ? "verify-full"
+                : env.get(Settings.SSL_MODE_VARIABLE).trim().toLowerCase(Locale.ROOT);
+        if (!sslMode.equals("verify-full") && !sslMode.equals("verify-ca")) {
+            // The token is a password for 15 minutes: sent to a server whose certificate is not checked, whoever answers
+            // in the database's place could log in with it.
+            throw new ConfigurationException(Settings.SSL_MODE_VARIABLE + " is '" + sslMode + "' together with "
+                    + Settings.IAM_USER_VARIABLE + ": an authentication token is only sent to a verified server; use"
+                    + " verify-full (the default) or verify-ca");
         }
         String region = blank(env.get("AWS_REGION")) ? null : env.get("AWS_REGION").trim();
         if (region == null || !REGION.matcher(region).matches()) {

@@ -282,6 +282,18 @@ class SettingsTest {
                 .hasMessageStartingWith(variable + " is set together with DB_IAM_USER");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"disable", "allow", "prefer", "require"})
+    void iam_authentication_over_tls_that_does_not_verify_the_server_is_refused(String mode) {
+        Map<String, String> env = new HashMap<>(IAM);
+        env.put("DB_SSL_MODE", mode);
+
+        assertThatThrownBy(() -> Settings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DB_SSL_MODE is '" + mode + "' together with DB_IAM_USER");
+        env.put("DB_SSL_MODE", "verify-ca");
+        assertThat(Settings.fromEnvironment(env).iamAuthentication()).isNotNull();
+    }
+
     @Test
     void iam_authentication_without_a_region_is_refused() {
         Map<String, String> env = new HashMap<>(IAM);
