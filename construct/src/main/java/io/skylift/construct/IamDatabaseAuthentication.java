@@ -27,8 +27,6 @@ import software.amazon.awscdk.services.rds.IDatabaseCluster;
  *                      used only if it is a member of {@code rds_iam} and can do no more than log in)
  */
 public record IamDatabaseAuthentication(IDatabaseCluster cluster, String migrationRole) {
-    /** The function's variable naming the role (its {@code DB_IAM_USER}). */
-    public static final String DB_IAM_USER = EnvironmentVariables.DB_IAM_USER;
     private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public IamDatabaseAuthentication {
@@ -52,7 +50,7 @@ public record IamDatabaseAuthentication(IDatabaseCluster cluster, String migrati
      */
     Map<String, String> environment(int port, String databaseName) {
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put(DB_IAM_USER, migrationRole);
+        environment.put(EnvironmentVariables.DB_IAM_USER, migrationRole);
         environment.put(EnvironmentVariables.DB_HOST, cluster.getClusterEndpoint().getHostname());
         environment.put(EnvironmentVariables.DB_PORT, Integer.toString(port));
         environment.put(EnvironmentVariables.DB_NAME, databaseName);

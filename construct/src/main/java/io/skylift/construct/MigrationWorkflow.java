@@ -1,5 +1,6 @@
 package io.skylift.construct;
 
+import io.skylift.contract.EnvironmentVariables;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.skylift.contract.Metrics;
@@ -250,7 +251,8 @@ public class MigrationWorkflow extends Construct implements IConnectable {
         for (MigrationTarget target : targets) {
             shared.entrySet().retainAll(target.migrator().taskEnvironment().entrySet());
         }
-        shared.keySet().removeAll(List.of(SchemaMigrator.DB_HOST, SchemaMigrator.DB_PORT, SchemaMigrator.DB_NAME));
+        shared.keySet().removeAll(List.of(EnvironmentVariables.DB_HOST, EnvironmentVariables.DB_PORT,
+                EnvironmentVariables.DB_NAME));
         return shared;
     }
 

@@ -71,12 +71,6 @@ public class SchemaMigrator extends Construct implements IConnectable {
 
     /** The environment variable naming the database secret. */
     public static final String DB_SECRET_ARN = EnvironmentVariables.DB_SECRET_ARN;
-    /** The database's host, winning over the secret's {@code host} (the function's {@code DB_HOST}). */
-    public static final String DB_HOST = EnvironmentVariables.DB_HOST;
-    /** The database's port, winning over the secret's {@code port} (the function's {@code DB_PORT}). */
-    public static final String DB_PORT = EnvironmentVariables.DB_PORT;
-    /** The database's name, winning over the secret's {@code dbname} (the function's {@code DB_NAME}). */
-    public static final String DB_NAME = EnvironmentVariables.DB_NAME;
     /** The AWS SDK's own variable for the Secrets Manager endpoint, set to an interface endpoint's DNS name. */
     public static final String SECRETS_MANAGER_ENDPOINT_URL = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
     /** Prefix of the environment variables mapping a placeholder to a secret ({@code <arn>#<key>}). */
@@ -332,13 +326,13 @@ public class SchemaMigrator extends Construct implements IConnectable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(DB_SECRET_ARN, props.getDatabaseSecret().getSecretArn());
         databaseEndpoint(props.getDatabase()).ifPresent(endpoint -> {
-            environment.put(DB_HOST, endpoint.getHostname());
+            environment.put(EnvironmentVariables.DB_HOST, endpoint.getHostname());
             Number port = endpoint.getPort();
-            environment.put(DB_PORT, Token.isUnresolved(port) ? Token.asString(port)
+            environment.put(EnvironmentVariables.DB_PORT, Token.isUnresolved(port) ? Token.asString(port)
                     : Integer.toString(port.intValue()));
         });
         if (props.getDatabaseName() != null) {
-            environment.put(DB_NAME, props.getDatabaseName());
+            environment.put(EnvironmentVariables.DB_NAME, props.getDatabaseName());
         }
         secretsManagerEndpoint(props, environment);
         plainPlaceholders(props, environment);

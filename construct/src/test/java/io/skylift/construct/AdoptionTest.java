@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import io.skylift.contract.EnvironmentVariables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,9 +124,9 @@ class AdoptionTest {
     void an_rds_managed_secret_suffices_the_function_gets_host_and_port_from_the_cluster_and_the_database_name() {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
                 SchemaMigrator.DB_SECRET_ARN, MANAGED_SECRET,
-                SchemaMigrator.DB_HOST, ENDPOINT_HOST,
-                SchemaMigrator.DB_PORT, "5432",
-                SchemaMigrator.DB_NAME, "orders"))));
+                EnvironmentVariables.DB_HOST, ENDPOINT_HOST,
+                EnvironmentVariables.DB_PORT, "5432",
+                EnvironmentVariables.DB_NAME, "orders"))));
     }
 
     @Test
@@ -134,11 +135,11 @@ class AdoptionTest {
         Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) TemplateQueries.properties(bare,
                 "AWS::Lambda::Function").getFirst().get("Environment")).get("Variables");
         String cluster = TemplateQueries.id(bare, "AWS::RDS::DBCluster");
-        assertThat(variables.get(SchemaMigrator.DB_HOST))
+        assertThat(variables.get(EnvironmentVariables.DB_HOST))
                 .isEqualTo(Map.of("Fn::GetAtt", List.of(cluster, "Endpoint.Address")));
-        assertThat(variables.get(SchemaMigrator.DB_PORT))
+        assertThat(variables.get(EnvironmentVariables.DB_PORT))
                 .isEqualTo(Map.of("Fn::GetAtt", List.of(cluster, "Endpoint.Port")));
-        assertThat(variables).doesNotContainKeys(SchemaMigrator.DB_NAME, SchemaMigrator.SECRETS_MANAGER_ENDPOINT_URL);
+        assertThat(variables).doesNotContainKeys(EnvironmentVariables.DB_NAME, SchemaMigrator.SECRETS_MANAGER_ENDPOINT_URL);
     }
 
     @Test
